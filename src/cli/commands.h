@@ -1,0 +1,21 @@
+#pragma once
+/// \file
+/// The `ramiel` subcommands. Each lives in its own file and registers itself on the app; its
+/// callback runs the command and reports failures by throwing ramiel::Error.
+
+#include <CLI/CLI.hpp>
+
+namespace ramiel::cli {
+
+/// `ramiel info MODEL [--json]`: structure, cost and parallelism summary.
+void add_info_command(CLI::App& app);
+/// `ramiel dot MODEL -o FILE.dot`: Graphviz rendering with the critical path highlighted.
+void add_dot_command(CLI::App& app);
+
+/// Sets the process exit code for commands that finish normally but must report failure
+/// (e.g. `run --check` finding a mismatch).
+void set_exit_code(int code);
+/// The exit code set so far (0 by default).
+int exit_code();
+
+}  // namespace ramiel::cli

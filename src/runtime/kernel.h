@@ -1,0 +1,64 @@
+#pragma once
+/// \file
+/// The operator kernel interface. Every operator lives in its own file under runtime/kernels/,
+/// validates its node and prepares everything once in its factory (create), and then only runs.
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "ir/tensor.h"
+
+namespace ramiel::runtime {
+
+/// What is known about one kernel input or output when the kernel is created.
+struct TensorInfo {
+  ir::DataType dtype = ir::DataType::kUndefined;  ///< kUndefined for an omitted optional input.
+  ir::Dims dims;                                  ///< Concrete dims (all >= 0) unless `dynamic`.
+  bool dynamic = false;                           ///< Output only: dims known only after run().
+  const ir::Tensor* constant = nullptr;           ///< Input only: the data, if the input is a constant.
+
+  /// True for an omitted optional input.
+  bool absent() const { return dtype == ir::DataType::kUndefined; }
+};
+
+/// Everything a kernel factory receives.
+struct KernelInit {
+  const ir::Node& node;              ///< The node (attributes, name, op type).
+  std::vector<TensorInfo> inputs;    ///< One per node input, in order.
+  int64_t opset = 13;                ///< Opset of the node's domain.
+  int threads = 1;                   ///< Threads the kernel may use; 1 = the calling thread only.
+};
+
+/// A prepared operator. run() is called many times, possibly from different threads (never
+/// concurrently on one instance), and must not allocate on the hot path unless its outputs are dynamic.
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+
+  /// Computes outputs from inputs. `inputs[i]` is an empty Tensor for an omitted optional input.
+  /// For static outputs, `outputs[i]` is preallocated with the dims from output_infos(); for a
+  /// dynamic output the kernel assigns a freshly allocated Tensor.
+  virtual void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) = 0;
+
+  /// Output types and dims decided at creation.
+  const std::vector<TensorInfo>& output_infos() const { return outputs_; }
+
+  /// If output `i` is a view of an input (same bytes, other dims: Reshape, Squeeze, Identity...),
+  /// that input's index, else -1. The executor then skips run() for it and aliases the buffer.
+  virtual int view_of_input(size_t output) const {
+    (void)output;
+    return -1;
+  }
+
+ protected:
+  /// Output infos, set by the factory.
+  std::vector<TensorInfo> outputs_;
+};
+
+/// Creates a kernel for `init`; throws ramiel::Error(kUnsupported) naming what is unsupported.
+using KernelFactory = std::unique_ptr<Kernel> (*)(const KernelInit& init);
+
+}  // namespace ramiel::runtime
