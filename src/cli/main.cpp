@@ -2,6 +2,7 @@
 // turns every error into one line on stderr and a non-zero exit.
 #include <cstdio>
 #include <exception>
+#include <string>
 #include <new>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +26,19 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ramiel 0.1.0");
   ramiel::cli::add_info_command(app);
   ramiel::cli::add_dot_command(app);
+  if (argc > 1 && argv[1][0] != '-') {
+    // CLI11 would report a stray word as "a subcommand is required"; name the typo instead.
+    std::string known;
+    bool found = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      found = found || sub->get_name() == argv[1];
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!found) {
+      std::fprintf(stderr, "ramiel: error: unknown command '%s' (commands: %s)\n", argv[1], known.c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
