@@ -12,6 +12,9 @@ void add_info_command(CLI::App& app);
 /// `ramiel dot MODEL -o FILE.dot`: Graphviz rendering with the critical path highlighted.
 void add_dot_command(CLI::App& app);
 
+/// `ramiel prune MODEL -o OUT.onnx`: the pruning pipeline, written back as ONNX.
+void add_prune_command(CLI::App& app);
+
 /// Sets the process exit code for commands that finish normally but must report failure
 /// (e.g. `run --check` finding a mismatch).
 void set_exit_code(int code);

@@ -1,12 +1,22 @@
 #include "cli/model_loading.h"
 
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli/graph_dot.h"
 #include "cost/cost_model.h"
 #include "ir/onnx_import.h"
+#include "passes/pipeline.h"
+#include "ramiel/error.h"
 
 namespace ramiel::cli {
 
 void add_model_options(CLI::App& cmd, ModelOptions& options) {
   cmd.add_flag("--no-check", options.no_check, "Skip the ONNX checker");
+  cmd.add_flag("--no-prune", options.no_prune, "Do not run the pruning passes (constant folding, clean-up, DCE)");
+  cmd.add_option("--dump-after", options.dump_after, "Write PASS.dot after the pass named PASS ('all': every pass)");
 }
 
 LoadedModel load_model(const std::string& path, const ModelOptions& options) {
@@ -15,6 +25,20 @@ LoadedModel load_model(const std::string& path, const ModelOptions& options) {
   import_options.run_checker = !options.no_check;
   m.graph = ir::import_onnx_file(path, import_options);
   m.nodes_before_pruning = m.graph.live_node_count();
+  if (!options.no_prune) {
+    passes::PassManager pm = passes::pruning_pipeline();
+    if (!options.dump_after.empty()) {
+      bool known = options.dump_after == "all";
+      for (const auto& p : pm.passes()) known = known || p->name() == options.dump_after;
+      if (!known) throw Error(ErrorKind::kInvalidArgument, "--dump-after: no pass named '" + options.dump_after + "' (see 'ramiel prune --print-passes')");
+      pm.dump_after(options.dump_after, [](const std::string& pass, const ir::Graph& g) {
+        std::string file = pass + ".dot";
+        write_graph_dot(g, {}, {}, file, pass);
+        fmt::print(stderr, "ramiel: wrote {} after {}\n", file, pass);
+      });
+    }
+    m.passes = pm.run(m.graph);
+  }
   m.node_ms = cost::analytic_times_ms(m.graph);
   m.cost_source = "analytic";
   return m;

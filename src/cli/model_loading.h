@@ -9,12 +9,15 @@
 #include <CLI/CLI.hpp>
 
 #include "ir/graph.h"
+#include "passes/pass.h"
 
 namespace ramiel::cli {
 
 /// Flags shared by the commands that load a model.
 struct ModelOptions {
-  bool no_check = false;  ///< Skip the ONNX checker.
+  bool no_check = false;   ///< Skip the ONNX checker.
+  bool no_prune = false;   ///< Skip the pruning pipeline (constant folding, clean-up, DCE).
+  std::string dump_after;  ///< Write the graph as DOT after this pass ("all" for every pass).
 };
 
 /// A model ready for analysis or scheduling.
@@ -23,6 +26,7 @@ struct LoadedModel {
   std::vector<double> node_ms;      ///< Cost of each node (indexed by NodeId).
   std::string cost_source;          ///< Where the costs came from ("analytic", a file...).
   size_t nodes_before_pruning = 0;  ///< Live nodes straight after import.
+  std::vector<passes::PassReport> passes;  ///< What each pruning pass did (empty with --no-prune).
 };
 
 /// Adds the shared model flags to `cmd`.

@@ -131,6 +131,17 @@ void Graph::replace_all_uses(ValueId from, ValueId to) {
   }
 }
 
+void Graph::move_definition(ValueId from, ValueId to, NodeId producer) {
+  if (value(to).producer != kNone || value(to).constant) {
+    throw Error(ErrorKind::kInternal, "move_definition: '" + value(to).name + "' is already defined");
+  }
+  for (ValueId& out : node(producer).outputs) {
+    if (out == from) out = to;
+  }
+  value(to).producer = producer;
+  value(from).producer = kNone;
+}
+
 ValueId Graph::find_value(const std::string& value_name) const {
   auto it = by_name_.find(value_name);
   return it == by_name_.end() ? kNone : it->second;
