@@ -26,7 +26,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ramiel 0.1.0");
   ramiel::cli::add_info_command(app);
   ramiel::cli::add_dot_command(app);
+  ramiel::cli::add_run_command(app);
+  ramiel::cli::add_bench_command(app);
   ramiel::cli::add_prune_command(app);
+  ramiel::cli::add_profile_command(app);
+  ramiel::cli::add_compile_command(app);
   if (argc > 1 && argv[1][0] != '-') {
     // CLI11 would report a stray word as "a subcommand is required"; name the typo instead.
     std::string known;

@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "cli/graph_dot.h"
+#include "cli/profiling.h"
+#include "cost/measured_costs.h"
 #include "cost/cost_model.h"
 #include "ir/onnx_import.h"
 #include "passes/pipeline.h"
@@ -17,6 +19,9 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
   cmd.add_flag("--no-check", options.no_check, "Skip the ONNX checker");
   cmd.add_flag("--no-prune", options.no_prune, "Do not run the pruning passes (constant folding, clean-up, DCE)");
   cmd.add_option("--dump-after", options.dump_after, "Write PASS.dot after the pass named PASS ('all': every pass)");
+  cmd.add_option("--costs", options.costs,
+                 "Node costs: 'analytic', 'measured' (profiled here once, then cached) or a COSTS.json from 'ramiel profile'")
+      ->capture_default_str();
 }
 
 LoadedModel load_model(const std::string& path, const ModelOptions& options) {
@@ -39,8 +44,30 @@ LoadedModel load_model(const std::string& path, const ModelOptions& options) {
     }
     m.passes = pm.run(m.graph);
   }
-  m.node_ms = cost::analytic_times_ms(m.graph);
-  m.cost_source = "analytic";
+  if (options.costs == "analytic") {
+    m.node_ms = cost::analytic_times_ms(m.graph);
+    m.cost_source = "analytic";
+    return m;
+  }
+  cost::MeasuredCosts measured;
+  if (options.costs == "measured") {
+    std::string cache = profile_cache_path(path, options.no_prune ? "unpruned" : "pruned");
+    if (std::filesystem::exists(cache)) {
+      measured = cost::load_measured_costs(cache);
+      m.cost_source = "measured (cached in " + cache + ")";
+    } else {
+      measured = profile_graph(m.graph, path, 20, 3, /*progress=*/true);
+      std::filesystem::create_directories(std::filesystem::path(cache).parent_path());
+      cost::save_measured_costs(measured, cache);
+      m.cost_source = "measured (profiled now, cached in " + cache + ")";
+    }
+  } else {
+    measured = cost::load_measured_costs(options.costs);
+    m.cost_source = "measured (" + options.costs + ")";
+  }
+  size_t missing = 0;
+  m.node_ms = cost::costs_for_graph(m.graph, measured, &missing);
+  if (missing > 0) m.cost_source += fmt::format(", {} nodes estimated analytically", missing);
   return m;
 }
 

@@ -18,6 +18,9 @@ struct ModelOptions {
   bool no_check = false;   ///< Skip the ONNX checker.
   bool no_prune = false;   ///< Skip the pruning pipeline (constant folding, clean-up, DCE).
   std::string dump_after;  ///< Write the graph as DOT after this pass ("all" for every pass).
+  /// Node costs: "analytic" (roofline model), "measured" (profile this model on this machine once,
+  /// then reuse the cached profile), or the path of a COSTS.json written by `ramiel profile`.
+  std::string costs = "analytic";
 };
 
 /// A model ready for analysis or scheduling.

@@ -131,6 +131,21 @@ void Graph::replace_all_uses(ValueId from, ValueId to) {
   }
 }
 
+void Graph::rewire_inputs(NodeId id, const std::vector<ValueId>& inputs) {
+  Node& n = node(id);
+  if (inputs.size() != n.inputs.size()) throw Error(ErrorKind::kInternal, "rewire_inputs: input count differs");
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i] == n.inputs[i]) continue;
+    if (n.inputs[i] != kNone) {
+      auto& c = value(n.inputs[i]).consumers;
+      auto it = std::find(c.begin(), c.end(), id);
+      if (it != c.end()) c.erase(it);
+    }
+    if (inputs[i] != kNone) value(inputs[i]).consumers.push_back(id);
+    n.inputs[i] = inputs[i];
+  }
+}
+
 void Graph::move_definition(ValueId from, ValueId to, NodeId producer) {
   if (value(to).producer != kNone || value(to).constant) {
     throw Error(ErrorKind::kInternal, "move_definition: '" + value(to).name + "' is already defined");

@@ -82,6 +82,8 @@ class Graph {
   void remove_node(NodeId id);
   /// Rewires every consumer of `from` (and graph-output status) to read `to` instead.
   void replace_all_uses(ValueId from, ValueId to);
+  /// Replaces node `id`'s inputs by `inputs` (same count), keeping consumer lists consistent.
+  void rewire_inputs(NodeId id, const std::vector<ValueId>& inputs);
   /// Makes `producer`, which writes `from`, write `to` instead (`to` must have no producer).
   void move_definition(ValueId from, ValueId to, NodeId producer);
 

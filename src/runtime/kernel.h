@@ -13,12 +13,26 @@
 
 namespace ramiel::runtime {
 
+/// How the bytes of a rank-4 activation are arranged. The graph (and every TensorInfo::dims) always
+/// speaks of logical NCHW dims; the other layouts store the same tensor channels-last or
+/// channel-blocked, as oneDNN's convolutions prefer. Only kernels the session knows to be
+/// layout-aware (runtime/layout.h) ever receive or produce them; every other kernel sees kPlain
+/// (row-major in the order of `dims`).
+enum class Layout : uint8_t {
+  kPlain,    ///< Row-major in the order of `dims`.
+  kNhwc,     ///< Rank 4: logical [N,C,H,W] stored as row-major [N,H,W,C].
+  kNChw8c,   ///< Rank 4, C % 8 == 0: stored as row-major [N,C/8,H,W,8] (oneDNN nChw8c).
+  kNChw16c,  ///< Rank 4, C % 16 == 0: stored as row-major [N,C/16,H,W,16] (oneDNN nChw16c).
+};
+
 /// What is known about one kernel input or output when the kernel is created.
 struct TensorInfo {
   ir::DataType dtype = ir::DataType::kUndefined;  ///< kUndefined for an omitted optional input.
   ir::Dims dims;                                  ///< Concrete dims (all >= 0) unless `dynamic`.
   bool dynamic = false;                           ///< Output only: dims known only after run().
-  const ir::Tensor* constant = nullptr;           ///< Input only: the data, if the input is a constant.
+  const ir::Tensor* constant = nullptr;           ///< The data, if the value is a constant (an output
+                                                  ///< may set it to a tensor the kernel keeps alive).
+  Layout layout = Layout::kPlain;                 ///< Byte arrangement (see Layout).
 
   /// True for an omitted optional input.
   bool absent() const { return dtype == ir::DataType::kUndefined; }
@@ -30,6 +44,9 @@ struct KernelInit {
   std::vector<TensorInfo> inputs;    ///< One per node input, in order.
   int64_t opset = 13;                ///< Opset of the node's domain.
   int threads = 1;                   ///< Threads the kernel may use; 1 = the calling thread only.
+  /// Layout-aware kernels write rank-4 outputs in this layout when it is valid for their dims
+  /// (runtime::choose_output_layout), else plain; output_infos() says which.
+  Layout output_layout = Layout::kPlain;
 };
 
 /// A prepared operator. run() is called many times, possibly from different threads (never

@@ -1,0 +1,137 @@
+// `ramiel bench`: serial and parallel median latency of a model in one process, alternating runs
+// after warm-up, with the plan's predicted makespan.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/model_inputs.h"
+#include "cli/model_loading.h"
+#include "cli/parallel_setup.h"
+#include "ramiel/error.h"
+#include "runtime/session.h"
+
+namespace ramiel::cli {
+namespace {
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double time_run(runtime::Session& session, const std::vector<ir::Tensor>& inputs) {
+  auto t0 = std::chrono::steady_clock::now();
+  session.run(inputs);
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void print_profile(const std::vector<runtime::StepProfile>& profile, double runs) {
+  std::map<std::string, std::pair<double, int>> by_op;
+  double total = 0;
+  for (const auto& p : profile) {
+    by_op[p.op].first += p.ms / runs;
+    by_op[p.op].second += 1;
+    total += p.ms / runs;
+  }
+  std::vector<std::pair<double, std::string>> ops;
+  for (const auto& [op, v] : by_op) ops.push_back({v.first, op});
+  std::sort(ops.rbegin(), ops.rend());
+  fmt::print("per op type (serial, mean per run, total {:.3f} ms):\n", total);
+  for (const auto& [ms, op] : ops) fmt::print("  {:<20} {:8.3f} ms {:5.1f}%  ({} steps)\n", op, ms, 100 * ms / total, by_op[op].second);
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  struct Options {
+    std::string model, inputs;
+    int threads = default_threads(), repeat = 20, warmup = 3;
+    bool json = false, profile = false;
+    std::string layout = "auto";
+    ModelOptions load;
+  };
+  auto opts = std::make_shared<Options>();
+  opts->load.costs = "measured";
+  CLI::App* cmd = app.add_subcommand("bench", "Serial vs parallel median latency, alternating runs after warm-up");
+  cmd->add_option("model", opts->model, "ONNX model file")->required();
+  cmd->add_option("--threads", opts->threads, "Worker threads P for the parallel plan (1: serial only)")->capture_default_str();
+  cmd->add_option("--repeat", opts->repeat, "Timed runs of each")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--warmup", opts->warmup, "Untimed runs first")->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--inputs", opts->inputs, "Folder with input_N.pb; random inputs if absent");
+  cmd->add_flag("--json", opts->json, "Print one JSON object");
+  cmd->add_flag("--profile", opts->profile, "Also print the serial time per operator type");
+  cmd->add_option("--layout", opts->layout,
+                  std::string("Activation layout between convolutions: ") + kLayoutChoices +
+                      " (auto: what oneDNN prefers on this CPU; plain: each Conv reorders on its own)");
+  add_model_options(*cmd, opts->load);
+  cmd->callback([opts] {
+    if (opts->threads < 1) throw Error(ErrorKind::kInvalidArgument, "--threads must be at least 1, got " + std::to_string(opts->threads));
+    LoadedModel m = load_model(opts->model, opts->load);
+    std::vector<ir::Tensor> inputs;
+    if (!opts->inputs.empty()) inputs = order_as_graph_inputs(m.graph, load_numbered_tensors(opts->inputs, "input"));
+    runtime::SessionOptions so = session_options_for_layout(opts->layout);
+    so.input_dims = concrete_input_dims(m.graph, inputs.empty() ? nullptr : &inputs);
+    runtime::Session serial(m.graph, so);
+    std::optional<ParallelSetup> setup;
+    std::unique_ptr<runtime::Session> parallel;
+    if (opts->threads > 1) {
+      setup = plan_parallel(m, opts->threads);
+      runtime::SessionOptions po = so;
+      po.schedule = setup->node_schedule;
+      parallel = std::make_unique<runtime::Session>(m.graph, po);
+    }
+    if (inputs.empty()) {
+      for (size_t i = 0; i < serial.inputs().size(); ++i) {
+        inputs.push_back(random_tensor(serial.inputs()[i].dtype, serial.inputs()[i].dims, 1234 + i));
+      }
+    }
+    for (int i = 0; i < opts->warmup; ++i) {
+      serial.run(inputs);
+      if (parallel) parallel->run(inputs);
+    }
+    std::vector<double> serial_ms, parallel_ms;
+    for (int i = 0; i < opts->repeat; ++i) {  // alternate so both see the same machine noise
+      serial_ms.push_back(time_run(serial, inputs));
+      if (parallel) parallel_ms.push_back(time_run(*parallel, inputs));
+    }
+    const double s = median_of(serial_ms);
+    const double p = parallel ? median_of(parallel_ms) : s;
+    const int workers = parallel ? parallel->workers() : 1;
+    const double predicted = setup ? setup->schedule.stats.makespan_ms : std::nan("");
+    const double predicted_serial = setup ? setup->schedule.stats.serial_ms : std::nan("");
+    if (opts->json) {
+      nlohmann::json j = {{"model", opts->model}, {"threads", opts->threads}, {"workers", workers},
+                          {"serial_ms", s}, {"parallel_ms", p}, {"speedup", s / p},
+                          {"serial_min_ms", *std::min_element(serial_ms.begin(), serial_ms.end())},
+                          {"runs", opts->repeat}, {"costs", m.cost_source}};
+      if (setup) {
+        j["predicted_ms"] = predicted;
+        j["predicted_serial_ms"] = predicted_serial;
+        j["parallel_min_ms"] = *std::min_element(parallel_ms.begin(), parallel_ms.end());
+        j["cloned_nodes"] = setup->schedule.stats.cloned_tasks;
+      }
+      fmt::print("{}\n", j.dump());
+    } else {
+      fmt::print("model        {}\n", opts->model);
+      fmt::print("costs        {}\n", m.cost_source);
+      fmt::print("serial       median {:.3f} ms over {} runs\n", s, serial_ms.size());
+      if (parallel) {
+        fmt::print("parallel     median {:.3f} ms on {} worker{} (P = {}), speedup {:.2f}x\n", p, workers,
+                   workers == 1 ? "" : "s", opts->threads, s / p);
+        fmt::print("predicted    serial {:.3f} ms, parallel {:.3f} ms ({:.2f}x), lower bound {:.3f} ms\n", predicted_serial,
+                   predicted, predicted_serial / predicted, setup->schedule.stats.lower_bound_ms);
+      }
+    }
+    if (opts->profile) {
+      std::vector<runtime::StepProfile> profile;
+      for (int i = 0; i < opts->repeat; ++i) serial.run_profiled(inputs, profile);
+      print_profile(profile, opts->repeat);
+    }
+  });
+}
+
+}  // namespace ramiel::cli

@@ -1,0 +1,135 @@
+// MatMul (numpy semantics): batched, with broadcasting batch dims and 1-D operands, on oneDNN
+// matmul. A 2-D right operand folds the left operand's batch dims into M (one big GEMM); a
+// constant right operand is packed once into oneDNN's preferred format.
+#include <memory>
+
+#include "ramiel/error.h"
+#include "runtime/kernel.h"
+#include "runtime/kernels/dnnl_common.h"
+#include "runtime/kernels/matmul_util.h"
+
+namespace ramiel::runtime {
+namespace {
+
+using dnnl_util::AlignedBuffer;
+using dnnl_util::BoundPrimitive;
+using Tag = dnnl::memory::format_tag;
+using Dims = dnnl::memory::dims;
+
+class MatMulKernel final : public Kernel {
+ public:
+  explicit MatMulKernel(const KernelInit& init) : threads_(init.threads), stream_(dnnl_util::engine()) {
+    const ir::Node& node = init.node;
+    const std::string what = "MatMul '" + node.name + "'";
+    if (init.inputs.size() != 2 || init.inputs[0].absent() || init.inputs[1].absent()) {
+      throw Error(ErrorKind::kInvalidModel, what + ": needs inputs A and B");
+    }
+    const TensorInfo& a = init.inputs[0];
+    const TensorInfo& b = init.inputs[1];
+    if (a.dtype != ir::DataType::kFloat32 || b.dtype != ir::DataType::kFloat32) {
+      throw Error(ErrorKind::kUnsupported, what + ": element type " + std::string(ir::to_string(a.dtype)) + " (only float)");
+    }
+    if (a.dims.empty() || b.dims.empty()) throw Error(ErrorKind::kInvalidModel, what + ": scalar operands");
+    // Promote 1-D operands: A [K] -> [1,K], B [K] -> [K,1]; the added dims are dropped from Y.
+    ir::Dims ad = a.dims, bd = b.dims;
+    if (ad.size() == 1) ad.insert(ad.begin(), 1);
+    if (bd.size() == 1) bd.push_back(1);
+    const int64_t m = ad[ad.size() - 2], k = ad.back(), n = bd.back();
+    if (bd[bd.size() - 2] != k) {
+      throw Error(ErrorKind::kInvalidModel, what + ": A " + ir::to_string(a.dims) + " and B " + ir::to_string(b.dims) + " do not multiply");
+    }
+    const size_t rank = std::max(ad.size(), bd.size());
+    if (rank > 12) throw Error(ErrorKind::kUnsupported, what + ": rank " + std::to_string(rank) + " (oneDNN takes up to 12)");
+    ir::Dims ap(rank - ad.size(), 1), bp(rank - bd.size(), 1);
+    ap.insert(ap.end(), ad.begin(), ad.end());
+    bp.insert(bp.end(), bd.begin(), bd.end());
+    ir::Dims yd(rank);
+    for (size_t i = 0; i + 2 < rank; ++i) {
+      if (ap[i] != bp[i] && ap[i] != 1 && bp[i] != 1) {
+        throw Error(ErrorKind::kInvalidModel, what + ": batch dims of " + ir::to_string(a.dims) + " and " + ir::to_string(b.dims) + " do not broadcast");
+      }
+      yd[i] = ap[i] == 1 ? bp[i] : ap[i];
+    }
+    yd[rank - 2] = m;
+    yd[rank - 1] = n;
+    TensorInfo y;
+    y.dtype = ir::DataType::kFloat32;
+    y.dims = yd;
+    if (a.dims.size() == 1) y.dims.erase(y.dims.end() - 2);
+    if (b.dims.size() == 1) y.dims.erase(y.dims.end() - 1);
+    outputs_.push_back(y);
+    if (ir::element_count(yd) == 0) {
+      empty_ = true;
+      return;
+    }
+    if (k == 0) throw Error(ErrorKind::kUnsupported, what + ": inner dimension 0");
+
+    // B without real batch dims: fold A's batch into M.
+    bool b_is_matrix = true;
+    for (size_t i = 0; i + 2 < rank; ++i) b_is_matrix = b_is_matrix && bp[i] == 1;
+    Dims a_dims, b_dims, y_dims;
+    if (b_is_matrix) {
+      int64_t rows = ir::element_count(ap) / k;
+      a_dims = {rows, k};
+      b_dims = {k, n};
+      y_dims = {rows, n};
+    } else {
+      a_dims = Dims(ap.begin(), ap.end());
+      b_dims = Dims(bp.begin(), bp.end());
+      y_dims = Dims(yd.begin(), yd.end());
+    }
+    const auto f32 = dnnl::memory::data_type::f32;
+    dnnl::memory::desc a_md(a_dims, f32, dnnl_util::plain_strides(ir::Dims(a_dims.begin(), a_dims.end())));
+    dnnl::memory::desc b_user(b_dims, f32, dnnl_util::plain_strides(ir::Dims(b_dims.begin(), b_dims.end())));
+    dnnl::memory::desc y_md(y_dims, f32, dnnl_util::plain_strides(ir::Dims(y_dims.begin(), y_dims.end())));
+    const bool pack_b = b.constant != nullptr;
+    dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc(b_dims, f32, Tag::any) : b_user;
+    dnnl_util::ThreadScope scope(threads_);
+    try {
+      dnnl::primitive_attr attr;
+      attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, y_md), attr, dnnl_util::engine());
+      if (pack_b && b_dims.size() == 2 && pd.weights_desc() == b_row_major(b_dims[0], b_dims[1])) {
+        // No blocked format (AVX2: gemm:jit): column-major packed weights run up to 2x faster.
+        pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_col_major(b_dims[0], b_dims[1]), y_md), attr,
+                                          dnnl_util::engine());
+      }
+      mm_ = BoundPrimitive(dnnl::matmul(pd), pd, threads_);
+      b_md = pd.weights_desc();
+    } catch (const dnnl::error& e) {
+      dnnl_util::rethrow_as_unsupported(e, what);
+    }
+    a_arg_ = mm_.add(DNNL_ARG_SRC, a_md);
+    y_arg_ = mm_.add(DNNL_ARG_DST, y_md);
+    if (pack_b) {
+      b_buf_ = AlignedBuffer(b_md.get_size());
+      dnnl_util::reorder_now(b_user, b.constant->raw(), b_md, b_buf_.data(), threads_);
+      mm_.add(DNNL_ARG_WEIGHTS, b_md, b_buf_.data());
+    } else {
+      b_arg_ = mm_.add(DNNL_ARG_WEIGHTS, b_md);
+    }
+  }
+
+  void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
+    if (empty_) return;
+    mm_.set(a_arg_, inputs[0].raw());
+    if (b_arg_ >= 0) mm_.set(b_arg_, inputs[1].raw());
+    mm_.set(y_arg_, outputs[0].raw());
+    mm_.execute(stream_);
+  }
+
+ private:
+  int threads_;
+  dnnl::stream stream_;
+  bool empty_ = false;
+  BoundPrimitive mm_;
+  AlignedBuffer b_buf_;
+  int a_arg_ = -1, b_arg_ = -1, y_arg_ = -1;
+};
+
+}  // namespace
+
+/// Factory for MatMul (see kernels.def).
+std::unique_ptr<Kernel> create_matmul_kernel(const KernelInit& init) { return std::make_unique<MatMulKernel>(init); }
+
+}  // namespace ramiel::runtime

@@ -1,0 +1,488 @@
+#include "runtime/program.h"
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <map>
+
+#include "ramiel/error.h"
+#include "runtime/constant_folding.h"
+#include "runtime/kernels/registry.h"
+#include "runtime/layout.h"
+
+namespace ramiel::runtime {
+namespace {
+
+size_t index_of(Layout l) { return static_cast<size_t>(l); }
+
+std::string node_label(const ir::Node& node) { return "node '" + node.name + "' (" + node.op_type + ")"; }
+
+// Re-throws `e` with the node named, unless the message already names it.
+[[noreturn]] void rethrow_tagged(const Error& e, const ir::Node& node) {
+  std::string msg = e.what();
+  if (!node.name.empty() && msg.find("'" + node.name + "'") != std::string::npos) throw e;
+  throw Error(e.kind(), node_label(node) + ": " + msg);
+}
+
+int64_t normalize_axis(int64_t axis, size_t rank) { return axis < 0 ? axis + static_cast<int64_t>(rank) : axis; }
+
+class Builder {
+ public:
+  Builder(const ir::Graph& graph, const BuildOptions& options)
+      : g_(graph), o_(options), active_(options.activation_layout), value_slots_(graph.values().size(), {-1, -1, -1, -1}) {
+    p_.activation_layout = active_;
+  }
+
+  Program build() {
+    if (std::string u = unsupported_operators(g_); !u.empty()) {
+      throw Error(ErrorKind::kUnsupported, "unsupported operators: " + u);
+    }
+    for (const ir::Value& v : g_.values()) {
+      if (v.constant && v.producer == ir::kNone) add_constant(v.id, *v.constant);
+    }
+    for (ir::ValueId id : g_.inputs()) add_graph_input(id);
+    for (ir::NodeId n : g_.topological_order()) add_node(n);
+    for (ir::ValueId id : g_.outputs()) {
+      const ir::Value& v = g_.value(id);
+      if (!known(id)) {
+        throw Error(ErrorKind::kInvalidModel, "graph output '" + v.name + "' is never computed");
+      }
+      p_.output_slots.push_back(materialize(id, Layout::kPlain, v.producer));
+    }
+    finish();
+    return std::move(p_);
+  }
+
+ private:
+  int add_slot(Slot s) {
+    p_.slots.push_back(std::move(s));
+    return static_cast<int>(p_.slots.size() - 1);
+  }
+
+  int add_buffer(const Slot& s, int writer) {
+    BufferUse b;
+    b.bytes = static_cast<size_t>(ir::element_count(s.dims)) * ir::element_size(s.dtype);
+    b.writer = writer;
+    p_.buffers.push_back(b);
+    return static_cast<int>(p_.buffers.size() - 1);
+  }
+
+  int add_constant(ir::ValueId id, const ir::Tensor& t, Layout layout = Layout::kPlain) {
+    Slot s;
+    s.value = id;
+    s.dtype = t.dtype();
+    s.dims = logical_dims(t.dims(), layout);
+    s.layout = layout;
+    s.storage = SlotStorage::kConstant;
+    s.tensor = t.dims() == s.dims ? t : t.reshaped(s.dims);
+    int slot = add_slot(std::move(s));
+    if (id != ir::kNone) value_slots_[static_cast<size_t>(id)][index_of(layout)] = slot;
+    return slot;
+  }
+
+  void add_graph_input(ir::ValueId id) {
+    const ir::Value& v = g_.value(id);
+    Slot s;
+    s.value = id;
+    s.dtype = v.dtype;
+    if (auto it = o_.input_dims.find(v.name); it != o_.input_dims.end()) {
+      s.dims = it->second;
+    } else if (v.shape) {
+      s.dims = *v.shape;
+    } else {
+      throw Error(ErrorKind::kInvalidArgument, "graph input '" + v.name + "' has no shape; give its dims");
+    }
+    if (v.shape && s.dims.size() != v.shape->size()) {
+      throw Error(ErrorKind::kInvalidArgument, "input '" + v.name + "' has rank " + std::to_string(v.shape->size()) +
+                                                   ", given dims " + ir::to_string(s.dims));
+    }
+    for (size_t i = 0; i < s.dims.size(); ++i) {
+      if (s.dims[i] < 0) {
+        throw Error(ErrorKind::kInvalidArgument, "graph input '" + v.name + "' has symbolic dims " + ir::to_string(s.dims) +
+                                                     "; give concrete dims");
+      }
+      if (v.shape && (*v.shape)[i] >= 0 && (*v.shape)[i] != s.dims[i]) {
+        throw Error(ErrorKind::kInvalidArgument, "input '" + v.name + "' has dims " + ir::to_string(*v.shape) +
+                                                     ", given " + ir::to_string(s.dims));
+      }
+    }
+    if (ir::element_size(s.dtype) == 0) {
+      throw Error(ErrorKind::kUnsupported, "graph input '" + v.name + "' has element type " + std::string(ir::to_string(s.dtype)));
+    }
+    s.buffer = add_buffer(s, 0);
+    int slot = add_slot(std::move(s));
+    value_slots_[static_cast<size_t>(id)][index_of(Layout::kPlain)] = slot;
+    p_.input_slots.push_back(slot);
+  }
+
+  // A slot of value `id` (plain if there is one), for dims and dtype.
+  int any_slot_id(ir::ValueId id) const {
+    for (int slot : value_slots_[static_cast<size_t>(id)])
+      if (slot >= 0) return slot;
+    return -1;
+  }
+  const Slot& any_slot(ir::ValueId id) const { return p_.slots[static_cast<size_t>(any_slot_id(id))]; }
+
+  bool known(ir::ValueId id) const { return any_slot_id(id) >= 0; }
+
+  // True if `id` exists in the session's activation layout (not plain).
+  bool has_active(ir::ValueId id) const {
+    return active_ != Layout::kPlain && value_slots_[static_cast<size_t>(id)][index_of(active_)] >= 0;
+  }
+
+  bool is_constant(ir::ValueId id) const { return any_slot(id).storage == SlotStorage::kConstant; }
+
+  // The slot of `id` in `want` (plain when the layout is trivial or invalid for its dims),
+  // converting if needed.
+  int materialize(ir::ValueId id, Layout want, ir::NodeId consumer) {
+    const Slot& any = any_slot(id);
+    if (layout_is_trivial(any.dims) || !layout_valid(any.dims, want)) want = Layout::kPlain;
+    auto& vs = value_slots_[static_cast<size_t>(id)];
+    if (vs[index_of(want)] >= 0) return vs[index_of(want)];
+    const int from = any_slot_id(id);
+    const Slot src = p_.slots[static_cast<size_t>(from)];
+    if (src.storage == SlotStorage::kConstant) {
+      ir::Tensor t(src.dtype, src.dims);
+      convert_layout(src.tensor.raw(), t.raw(), src.dims, ir::element_size(src.dtype), src.layout, want);
+      return add_constant(id, t.reshaped(physical_dims(src.dims, want)), want);
+    }
+    if (src.storage == SlotStorage::kDynamic) {
+      throw Error(ErrorKind::kUnsupported, "value '" + g_.value(id).name + "' has a dynamic shape and needs a layout change");
+    }
+    // A node's output is converted by a step of that node; a graph input by the prologue that
+    // runs when the inputs are copied in (step id 0), shared by all its consumers.
+    const bool is_input = g_.value(id).producer == ir::kNone;
+    Step step;
+    step.node = is_input ? consumer : g_.value(id).producer;
+    step.op = "LayoutConversion";
+    step.kernel = make_layout_conversion(src.dtype, src.dims, src.layout, want);
+    step.inputs = {from};
+    Slot out;
+    out.value = id;
+    out.dtype = src.dtype;
+    out.dims = src.dims;
+    out.layout = want;
+    out.buffer = add_buffer(out, is_input ? 0 : static_cast<int>(p_.steps.size()) + 1);
+    int slot = add_slot(std::move(out));
+    step.outputs = {slot};
+    step.physical = {false, false};
+    if (is_input) {
+      p_.prologue.push_back(std::move(step));
+    } else {
+      p_.steps.push_back(std::move(step));
+    }
+    ++p_.stats.conversions;
+    vs[index_of(want)] = slot;
+    return slot;
+  }
+
+  int64_t opset_of(const ir::Node& node) const {
+    auto it = g_.opsets.find(node.domain == "ai.onnx" ? "" : node.domain);
+    return it != g_.opsets.end() ? it->second : 13;
+  }
+
+  void fold(const ir::Node& node) {
+    std::vector<ir::Tensor> inputs;
+    for (ir::ValueId v : node.inputs) inputs.push_back(v == ir::kNone ? ir::Tensor() : any_slot(v).tensor);
+    std::vector<ir::Tensor> outs;
+    try {
+      outs = evaluate_node(node, inputs, opset_of(node));
+    } catch (const Error& e) {
+      rethrow_tagged(e, node);
+    }
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      if (node.outputs[i] == ir::kNone) continue;
+      if (i >= outs.size() || (outs[i].raw() == nullptr && outs[i].size() != 0)) {
+        throw Error(ErrorKind::kInternal, node_label(node) + ": constant evaluation gave no output " + std::to_string(i));
+      }
+      add_constant(node.outputs[i], outs[i]);
+    }
+    ++p_.stats.folded_nodes;
+  }
+
+  static bool is_data_input(const ir::Node& node, size_t i) {
+    return !((node.op_type == "Pad" && i >= 1) || (node.op_type == "Split" && i == 1));
+  }
+
+  // Decides whether a permutable node runs on data in the activation layout, and checks its
+  // non-data inputs.
+  bool can_permute(const ir::Node& node) const {
+    const int64_t block = channel_block(active_);
+    bool any_active = false;
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      ir::ValueId v = node.inputs[i];
+      if (v == ir::kNone || !is_data_input(node, i)) continue;
+      const Slot& s = any_slot(v);
+      if (s.storage == SlotStorage::kDynamic) return false;
+      if (s.dims.size() != 4) {
+        if (s.dims.size() < 4 && ir::element_count(s.dims) == 1) continue;  // broadcast scalar
+        return false;
+      }
+      // Blocked data must have whole blocks (C == 1 broadcasts as [N,1,H,W,1]).
+      if (!layout_valid(s.dims, active_) && s.dims[1] != 1) return false;
+      if (has_active(v) && !layout_is_trivial(s.dims)) any_active = true;
+    }
+    if (!any_active) return false;
+    if (node.op_type == "Concat" || node.op_type == "Split") {
+      const int64_t axis = normalize_axis(node.attr_int("axis", 0), 4);
+      if (block != 0 && axis == 1) {
+        if (node.op_type == "Split") return false;  // split sizes would need remapping to blocks
+        for (ir::ValueId v : node.inputs)
+          if (v != ir::kNone && !layout_valid(any_slot(v).dims, active_)) return false;
+      }
+    }
+    if (node.op_type == "Pad") {
+      std::vector<int64_t> pads;
+      if (node.inputs.size() > 3 && node.inputs[3] != ir::kNone) return false;  // axes
+      if (node.inputs.size() > 1 && node.inputs[1] != ir::kNone) {
+        if (!is_constant(node.inputs[1]) || any_slot(node.inputs[1]).tensor.size() != 8) return false;
+        for (int64_t i = 0; i < 8; ++i) pads.push_back(ir::element_as_int64(any_slot(node.inputs[1]).tensor, i));
+      } else {
+        pads = node.attr_ints("pads");
+        if (pads.size() != 8) return false;
+      }
+      if (block != 0 && (pads[1] != 0 || pads[5] != 0)) return false;  // no padding inside blocks
+    }
+    return true;
+  }
+
+  // A copy of `node` with axis attributes remapped for the activation layout, kept alive by the program.
+  const ir::Node& permuted_node(const ir::Node& node) {
+    if (node.op_type != "Concat" && node.op_type != "Split" && node.op_type != "Pad") return node;
+    auto copy = std::make_unique<ir::Node>(node);
+    if (node.op_type == "Concat" || node.op_type == "Split") {
+      int64_t axis = normalize_axis(node.attr_int("axis", 0), 4);
+      copy->attributes["axis"].type = ir::Attribute::Type::kInt;
+      copy->attributes["axis"].i = physical_axis(axis, active_);
+    } else if (node.attr_ints("pads").size() == 8) {
+      copy->attributes["pads"].ints = permute_pads(node.attr_ints("pads"), active_);
+    }
+    owned_nodes_.push_back(std::move(copy));
+    return *owned_nodes_.back();
+  }
+
+  // ONNX pads (begins then ends) of a rank-4 tensor, for its physical dims in `layout`.
+  static std::vector<int64_t> permute_pads(const std::vector<int64_t>& pads, Layout layout) {
+    const std::vector<int> axes = physical_axes(layout);
+    const size_t p = axes.size();
+    std::vector<int64_t> out(2 * p, 0);
+    for (size_t i = 0; i < p; ++i) {
+      if (axes[i] < 0) continue;
+      out[i] = pads[static_cast<size_t>(axes[i])];
+      out[p + i] = pads[4 + static_cast<size_t>(axes[i])];
+    }
+    return out;
+  }
+
+  void add_node(ir::NodeId n) {
+    const ir::Node& node = g_.node(n);
+    for (ir::ValueId v : node.inputs) {
+      if (v != ir::kNone && !known(v)) {
+        throw Error(ErrorKind::kInvalidModel, node_label(node) + ": input '" + g_.value(v).name + "' is never computed");
+      }
+    }
+    bool all_constant = std::all_of(node.inputs.begin(), node.inputs.end(),
+                                    [&](ir::ValueId v) { return v == ir::kNone || is_constant(v); });
+    if (o_.fold_constants && all_constant && is_foldable(node)) {
+      fold(node);
+      return;
+    }
+
+    // Layout decision.
+    const LayoutRole role = active_ != Layout::kPlain ? layout_role(node.op_type) : LayoutRole::kPlainOnly;
+    std::vector<Layout> want(node.inputs.size(), Layout::kPlain);
+    Layout out_layout = Layout::kPlain;
+    bool permuted = false;
+    if (role == LayoutRole::kAware && !node.inputs.empty() && node.inputs[0] != ir::kNone) {
+      const Slot& x = any_slot(node.inputs[0]);
+      if (x.dims.size() == 4 && x.storage != SlotStorage::kDynamic) {
+        if (node.op_type == "Conv") {
+          // A small-channel plain input (an image) stays plain: blocked or NHWC 3-channel
+          // convolutions fall back to slow reference code.
+          want[0] = has_active(node.inputs[0]) || x.dims[1] > 4 ? active_ : Layout::kPlain;
+          out_layout = active_;
+        } else {
+          want[0] = has_active(node.inputs[0]) ? active_ : Layout::kPlain;
+          out_layout = node.op_type.starts_with("Global") ? Layout::kPlain : want[0];
+        }
+      }
+    } else if (role == LayoutRole::kPermutable && can_permute(node)) {
+      permuted = true;
+      out_layout = active_;
+      for (size_t i = 0; i < node.inputs.size(); ++i) {
+        if (node.inputs[i] != ir::kNone && any_slot(node.inputs[i]).dims.size() == 4 && is_data_input(node, i)) {
+          want[i] = active_;
+        }
+      }
+    }
+
+    std::vector<int> in_slots(node.inputs.size(), -1);
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      if (node.inputs[i] != ir::kNone) in_slots[i] = materialize(node.inputs[i], want[i], n);
+    }
+    if (permuted && node.op_type == "Pad" && node.inputs.size() > 1 && node.inputs[1] != ir::kNone) {
+      const ir::Tensor& pads = p_.slots[static_cast<size_t>(in_slots[1])].tensor;
+      std::vector<int64_t> v(8);
+      for (int64_t i = 0; i < 8; ++i) v[static_cast<size_t>(i)] = ir::element_as_int64(pads, i);
+      std::vector<int64_t> phys = permute_pads(v, active_);
+      const int64_t count = static_cast<int64_t>(phys.size());
+      in_slots[1] = add_constant(ir::kNone, ir::Tensor::from(ir::DataType::kInt64, {count}, phys));
+    }
+
+    const ir::Node& kernel_node = permuted ? permuted_node(node) : node;
+    KernelInit init{kernel_node, {}, opset_of(node), o_.threads, out_layout};
+    Step step;
+    step.node = n;
+    step.op = node.op_type;
+    step.inputs = in_slots;
+    for (size_t i = 0; i < in_slots.size(); ++i) {
+      TensorInfo info;
+      bool phys = false;
+      if (in_slots[i] >= 0) {
+        const Slot& s = p_.slots[static_cast<size_t>(in_slots[i])];
+        info.dtype = s.dtype;
+        phys = permuted && s.dims.size() == 4 && is_data_input(node, i);
+        info.dims = phys ? physical_dims(s.dims, active_) : s.dims;
+        info.dynamic = s.storage == SlotStorage::kDynamic;
+        info.layout = role == LayoutRole::kAware ? s.layout : Layout::kPlain;
+        if (s.storage == SlotStorage::kConstant) {
+          p_.constants.push_back(phys ? s.tensor.reshaped(info.dims) : s.tensor);
+          info.constant = &p_.constants.back();
+        }
+      }
+      step.physical.push_back(phys);
+      init.inputs.push_back(info);
+    }
+
+    std::unique_ptr<Kernel> kernel;
+    try {
+      KernelFactory factory = find_kernel(node.op_type, node.domain);
+      kernel = factory(init);
+    } catch (const Error& e) {
+      rethrow_tagged(e, node);
+    }
+    const int step_id = static_cast<int>(p_.steps.size()) + 1;
+    const auto& infos = kernel->output_infos();
+    bool all_views = !infos.empty(), all_constant_out = !infos.empty();
+    for (size_t i = 0; i < infos.size(); ++i) {
+      const TensorInfo& info = infos[i];
+      const ir::ValueId v = i < node.outputs.size() ? node.outputs[i] : ir::kNone;
+      const bool phys = permuted && info.dims.size() == physical_dims({1, 1, 1, 1}, active_).size();
+      Slot s;
+      s.value = v;
+      s.dtype = info.dtype;
+      s.dims = phys ? logical_dims(info.dims, active_) : info.dims;
+      s.layout = phys ? active_ : (role == LayoutRole::kAware ? info.layout : Layout::kPlain);
+      if (!layout_valid(s.dims, s.layout)) {
+        throw Error(ErrorKind::kInternal, node_label(node) + ": output " + ir::to_string(s.dims) + " cannot be " +
+                                              std::string(to_string(s.layout)));
+      }
+      if (layout_is_trivial(s.dims)) s.layout = Layout::kPlain;
+      step.physical.push_back(phys);
+      const int view = kernel->view_of_input(i);
+      if (info.constant == nullptr) all_constant_out = false;
+      if (view < 0) all_views = false;
+      if (info.constant != nullptr) {
+        int slot = add_constant(ir::kNone, info.constant->clone(), Layout::kPlain);
+        Slot& c = p_.slots[static_cast<size_t>(slot)];
+        c.value = v;
+        c.dims = s.dims;
+        c.layout = s.layout;
+        c.tensor = c.tensor.reshaped(s.dims);
+        step.outputs.push_back(slot);
+        if (v != ir::kNone) value_slots_[static_cast<size_t>(v)][index_of(s.layout)] = slot;
+        continue;
+      }
+      if (view >= 0) {
+        const Slot& src = p_.slots[static_cast<size_t>(in_slots.at(static_cast<size_t>(view)))];
+        if (src.storage == SlotStorage::kDynamic || info.dynamic) {
+          throw Error(ErrorKind::kUnsupported, node_label(node) + ": a view of a dynamically shaped value");
+        }
+        s.storage = src.storage;
+        s.buffer = src.buffer;
+        s.view_of = in_slots[static_cast<size_t>(view)];
+        if (src.storage == SlotStorage::kConstant) s.tensor = src.tensor.reshaped(s.dims);
+      } else if (info.dynamic) {
+        s.storage = SlotStorage::kDynamic;
+      } else {
+        for (int64_t d : s.dims) {
+          if (d < 0) throw Error(ErrorKind::kInternal, node_label(node) + ": kernel gave output dims " + ir::to_string(s.dims));
+        }
+        s.buffer = add_buffer(s, step_id);
+      }
+      int slot = add_slot(std::move(s));
+      step.outputs.push_back(slot);
+      if (v != ir::kNone) value_slots_[static_cast<size_t>(v)][index_of(p_.slots[static_cast<size_t>(slot)].layout)] = slot;
+    }
+    if (all_constant_out) {  // e.g. Shape: known at creation, nothing to run
+      ++p_.stats.folded_nodes;
+      return;
+    }
+    step.skip = all_views;
+    if (all_views) {
+      ++p_.stats.views;
+    } else {
+      ++p_.stats.kernels;
+    }
+    step.kernel = std::move(kernel);
+    p_.steps.push_back(std::move(step));
+  }
+
+  void finish() {
+    const int end = static_cast<int>(p_.steps.size()) + 1;
+    p_.dynamic_consumers.assign(p_.slots.size(), {});
+    for (size_t s = 0; s < p_.steps.size(); ++s) {
+      const Step& step = p_.steps[s];
+      for (size_t i = 0; i < step.inputs.size(); ++i) {
+        int slot = step.inputs[i];
+        if (slot < 0) continue;
+        const Slot& sl = p_.slots[static_cast<size_t>(slot)];
+        if (sl.buffer >= 0) p_.buffers[static_cast<size_t>(sl.buffer)].readers.push_back(static_cast<int>(s) + 1);
+        if (sl.storage == SlotStorage::kDynamic) {
+          p_.dynamic_consumers[static_cast<size_t>(slot)].push_back({static_cast<int>(s), static_cast<int>(i)});
+        }
+      }
+    }
+    for (const Step& step : p_.prologue) {  // runs at step 0, when the inputs are copied in
+      const Slot& sl = p_.slots[static_cast<size_t>(step.inputs[0])];
+      if (sl.buffer >= 0) p_.buffers[static_cast<size_t>(sl.buffer)].readers.push_back(0);
+    }
+    for (int slot : p_.output_slots) {
+      const Slot& sl = p_.slots[static_cast<size_t>(slot)];
+      if (sl.buffer >= 0) p_.buffers[static_cast<size_t>(sl.buffer)].readers.push_back(end);
+    }
+    for (const Slot& sl : p_.slots) {
+      if (sl.layout != Layout::kPlain && sl.storage != SlotStorage::kConstant && sl.view_of < 0) ++p_.stats.layout_slots;
+    }
+    p_.owned_nodes = std::move(owned_nodes_);
+  }
+
+  const ir::Graph& g_;
+  const BuildOptions& o_;
+  const Layout active_;  // the activation layout (kPlain: none)
+  Program p_;
+  std::vector<std::array<int, 4>> value_slots_;  // per value, its slot in each Layout (-1: none)
+  std::vector<std::unique_ptr<ir::Node>> owned_nodes_;
+};
+
+}  // namespace
+
+std::string unsupported_operators(const ir::Graph& graph) {
+  std::map<std::string, int> missing;
+  for (const ir::Node& node : graph.nodes()) {
+    if (node.removed) continue;
+    if (find_kernel(node.op_type, node.domain) == nullptr) {
+      std::string name = node.domain.empty() || node.domain == "ai.onnx" ? node.op_type : node.domain + "." + node.op_type;
+      ++missing[name];
+    }
+  }
+  std::string out;
+  for (const auto& [op, count] : missing) {
+    out += (out.empty() ? "" : ", ") + op + " (" + std::to_string(count) + ")";
+  }
+  return out;
+}
+
+Program build_program(const ir::Graph& graph, const BuildOptions& options) { return Builder(graph, options).build(); }
+
+}  // namespace ramiel::runtime

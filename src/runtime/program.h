@@ -1,0 +1,105 @@
+#pragma once
+/// \file
+/// The compiled form of a model that executors run: physical tensors (slots), the steps that read
+/// and write them (kernels and layout conversions, each belonging to one graph node), and the
+/// arena buffers behind the slots. Built once by build_program(); a Session owns one.
+
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "runtime/kernel.h"
+
+namespace ramiel::runtime {
+
+/// Where a slot's bytes live.
+enum class SlotStorage {
+  kArena,     ///< A buffer of the session's arena (possibly shared with other slots over time).
+  kConstant,  ///< A constant tensor owned by the program.
+  kDynamic,   ///< Allocated by its kernel at every run (dims known only then).
+};
+
+/// One physical tensor: a value of the graph in one layout, or a conversion of it.
+struct Slot {
+  ir::ValueId value = ir::kNone;   ///< The graph value it holds.
+  ir::DataType dtype = ir::DataType::kUndefined;  ///< Element type.
+  ir::Dims dims;                   ///< Logical dims (NCHW order for images).
+  Layout layout = Layout::kPlain;  ///< How the bytes are arranged.
+  SlotStorage storage = SlotStorage::kArena;  ///< Where the bytes live.
+  int buffer = -1;                 ///< Arena buffer (kArena), shared with the slots that alias it.
+  int view_of = -1;                ///< Slot whose bytes this one aliases (a view output), or -1.
+  ir::Tensor tensor;               ///< Bound storage with logical dims (after allocation / each run for kDynamic).
+};
+
+/// One kernel invocation. Layout conversions are steps too; each step belongs to a graph node (a
+/// conversion of a node's output belongs to that node; those of graph inputs form the prologue).
+struct Step {
+  ir::NodeId node = ir::kNone;      ///< Owning node.
+  std::string op;                   ///< Op type, or "LayoutConversion".
+  std::unique_ptr<Kernel> kernel;   ///< The prepared kernel.
+  std::vector<int> inputs;          ///< Slot per kernel input (-1 for an omitted optional input).
+  std::vector<int> outputs;         ///< Slot per kernel output.
+  std::vector<bool> physical;       ///< Per input then output: the kernel sees physical dims (runtime::physical_dims).
+  bool skip = false;                ///< Every output is a view: nothing to run.
+  std::vector<ir::Tensor> in;       ///< Tensors handed to run() (bound at allocation).
+  std::vector<ir::Tensor> out;      ///< Tensors handed to run() (bound at allocation).
+};
+
+/// One arena buffer and the steps that use it (for the memory planner). Step ids: 0 = the
+/// session copying inputs in, s + 1 = steps[s], steps.size() + 1 = the session copying outputs out.
+struct BufferUse {
+  size_t bytes = 0;                 ///< Size in bytes.
+  int writer = 0;                   ///< Step id that writes it.
+  std::vector<int> readers;         ///< Step ids that read it (through any aliasing slot).
+};
+
+/// Counts reported by `ramiel run` and tests.
+struct ProgramStats {
+  size_t kernels = 0;            ///< Steps that run an operator kernel.
+  size_t views = 0;              ///< Steps skipped because their outputs alias inputs.
+  size_t conversions = 0;        ///< Layout conversion steps.
+  size_t folded_nodes = 0;       ///< Nodes evaluated once at creation (constant inputs).
+  size_t layout_slots = 0;       ///< Activations kept in the activation layout (NHWC or blocked).
+  size_t arena_bytes = 0;        ///< Arena size after planning.
+  size_t unshared_bytes = 0;     ///< Sum of buffer sizes (what the arena would be without reuse).
+};
+
+/// The compiled model.
+struct Program {
+  std::vector<Slot> slots;               ///< All physical tensors.
+  std::vector<Step> steps;               ///< In a valid serial order.
+  std::vector<Step> prologue;            ///< Layout conversions of graph inputs, run as the inputs are copied in.
+  std::vector<BufferUse> buffers;        ///< Arena buffers.
+  std::vector<int> input_slots;          ///< Slot of each graph input (plain, arena).
+  std::vector<int> output_slots;         ///< Slot of each graph output (plain).
+  std::vector<std::vector<std::pair<int, int>>> dynamic_consumers;  ///< Per slot: (step, input) fed by a dynamic slot.
+  ProgramStats stats;                    ///< Counts.
+  Layout activation_layout = Layout::kPlain;  ///< Layout of rank-4 activations between layout-aware ops.
+  std::deque<ir::Tensor> constants;      ///< Tensors handed to kernels as TensorInfo::constant (stable addresses).
+  std::vector<std::unique_ptr<ir::Node>> owned_nodes;  ///< Node copies with remapped attributes (NHWC).
+};
+
+/// Choices for build_program().
+struct BuildOptions {
+  /// Layout of rank-4 activations between layout-aware ops (kPlain: keep everything plain).
+  Layout activation_layout = Layout::kPlain;
+  bool fold_constants = true;                ///< Evaluate all-constant nodes once.
+  std::map<std::string, ir::Dims> input_dims;  ///< Dims for graph inputs with symbolic dims.
+  int threads = 1;                           ///< KernelInit::threads for every kernel.
+};
+
+/// Creates every kernel in topological order (propagating dtype, dims, constants and layouts),
+/// folds all-constant nodes, inserts layout conversions and lists the arena buffers.
+/// Throws ramiel::Error: kUnsupported listing every unsupported operator (with counts) before
+/// creating any kernel; kernel errors are tagged with the node's name and op.
+Program build_program(const ir::Graph& graph, const BuildOptions& options);
+
+/// One line listing the operators of `graph` that have no kernel ("Foo (2), Bar (1)"), or "" if
+/// every operator is supported.
+std::string unsupported_operators(const ir::Graph& graph);
+
+}  // namespace ramiel::runtime

@@ -1,0 +1,216 @@
+// Conv against a naive direct convolution: random shapes over ranks 3-5, groups (depthwise too),
+// strides, dilations, explicit and auto pads, bias, constant and runtime weights, and every
+// input/output layout combination.
+#include "runtime/kernels/layout_test_support.h"
+
+namespace ramiel::testing {
+namespace {
+
+struct ConvCase {
+  ir::Dims x;                      // [N, C, spatial...]
+  int64_t m = 1, group = 1;        // output channels, groups
+  std::vector<int64_t> kernel, strides, dilations, pads;  // pads: begins then ends
+  std::string auto_pad = "NOTSET";
+  bool bias = true;
+};
+
+// Direct convolution on plain NC... tensors; resolves auto_pad itself.
+ir::Tensor reference_conv(const ConvCase& c, const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor* b) {
+  const size_t r = c.kernel.size();
+  std::vector<int64_t> pb(r), out(r);
+  for (size_t i = 0; i < r; ++i) {
+    const int64_t in = c.x[2 + i], ext = (c.kernel[i] - 1) * c.dilations[i] + 1, s = c.strides[i];
+    if (c.auto_pad == "NOTSET") {
+      pb[i] = c.pads[i];
+      out[i] = (in + c.pads[i] + c.pads[r + i] - ext) / s + 1;
+    } else if (c.auto_pad == "VALID") {
+      pb[i] = 0;
+      out[i] = (in - ext) / s + 1;
+    } else {
+      out[i] = (in + s - 1) / s;
+      int64_t total = std::max<int64_t>(0, (out[i] - 1) * s + ext - in);
+      pb[i] = c.auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    }
+  }
+  ir::Dims yd = {c.x[0], c.m};
+  yd.insert(yd.end(), out.begin(), out.end());
+  ir::Tensor y(ir::DataType::kFloat32, yd);
+  const int64_t cg = c.x[1] / c.group, mg = c.m / c.group;
+  const int64_t taps = ir::element_count(ir::Dims(c.kernel.begin(), c.kernel.end()));
+  for (int64_t yi = 0; yi < y.size(); ++yi) {
+    auto idx = unravel(yi, yd);
+    const int64_t n = idx[0], oc = idx[1], g = oc / mg;
+    double acc = b ? b->data<float>()[oc] : 0.0;
+    for (int64_t icg = 0; icg < cg; ++icg) {
+      const int64_t ic = g * cg + icg;
+      for (int64_t t = 0; t < taps; ++t) {
+        auto k = unravel(t, ir::Dims(c.kernel.begin(), c.kernel.end()));
+        std::vector<int64_t> xi = {n, ic};
+        bool inside = true;
+        for (size_t i = 0; i < r; ++i) {
+          int64_t p = idx[2 + i] * c.strides[i] - pb[i] + k[i] * c.dilations[i];
+          inside = inside && p >= 0 && p < c.x[2 + i];
+          xi.push_back(p);
+        }
+        if (!inside) continue;
+        int64_t xf = 0;
+        for (size_t d = 0; d < xi.size(); ++d) xf = xf * c.x[d] + xi[d];
+        int64_t wf = oc * cg + icg;
+        for (size_t i = 0; i < r; ++i) wf = wf * c.kernel[i] + k[i];
+        acc += static_cast<double>(x.data<float>()[xf]) * w.data<float>()[wf];
+      }
+    }
+    y.data<float>()[yi] = static_cast<float>(acc);
+  }
+  return y;
+}
+
+ir::Node conv_node(const ConvCase& c) {
+  std::map<std::string, ir::Attribute> a = {{"group", attr_int(c.group)}, {"kernel_shape", attr_ints(c.kernel)},
+                                            {"strides", attr_ints(c.strides)}, {"dilations", attr_ints(c.dilations)}};
+  if (c.auto_pad == "NOTSET") {
+    a["pads"] = attr_ints(c.pads);
+  } else {
+    a["auto_pad"] = attr_string(c.auto_pad);
+  }
+  return make_node("Conv", a);
+}
+
+void check_case(const ConvCase& c, std::mt19937& rng, runtime::Layout in, runtime::Layout out, bool constant_w) {
+  ir::Dims wd = {c.m, c.x[1] / c.group};
+  wd.insert(wd.end(), c.kernel.begin(), c.kernel.end());
+  ir::Tensor x = random_f32(c.x, rng), w = random_f32(wd, rng), b = random_f32({c.m}, rng);
+  std::vector<ir::Tensor> inputs = {x, w};
+  if (c.bias) inputs.push_back(b);
+  LayoutOptions o;
+  o.input = in;
+  o.output = out;
+  o.constant = {false, constant_w, constant_w};
+  ir::Tensor got = run_with_layout(conv_node(c), inputs, o);
+  SCOPED_TRACE("x " + ir::to_string(c.x) + " m " + std::to_string(c.m) + " group " + std::to_string(c.group) +
+               " auto_pad " + c.auto_pad + " layouts " + std::to_string(static_cast<int>(in)) + "/" +
+               std::to_string(static_cast<int>(out)));
+  expect_tensor_near(got, reference_conv(c, x, w, c.bias ? &b : nullptr), 1e-4, 1e-4);
+}
+
+ConvCase random_case(std::mt19937& rng, size_t rank) {
+  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  ConvCase c;
+  const size_t r = rank - 2;
+  const int kind = static_cast<int>(pick(0, 2));  // 0: dense, 1: grouped, 2: depthwise
+  // Channel counts that fill 8/16-channel blocks a third of the time (blocked layouts apply).
+  const bool whole_blocks = pick(0, 2) == 0;
+  const int64_t cg = kind == 2 ? 1 : whole_blocks && kind == 0 ? 16 : pick(1, 6);
+  c.group = kind == 0 ? 1 : kind == 2 && whole_blocks ? 16 : pick(2, 4);
+  c.m = c.group * (kind == 2 ? pick(1, 2) : whole_blocks && kind == 0 ? 8 * pick(1, 2) : pick(1, 6));
+  c.x = {pick(1, 2), c.group * cg};
+  for (size_t i = 0; i < r; ++i) c.x.push_back(pick(r == 3 ? 3 : 4, r == 3 ? 6 : 11));
+  for (size_t i = 0; i < r; ++i) {
+    c.kernel.push_back(pick(1, 3));
+    c.strides.push_back(pick(1, 3));
+    c.dilations.push_back(pick(1, 2));
+  }
+  c.pads.assign(2 * r, 0);
+  for (auto& p : c.pads) p = pick(0, 2);
+  const char* modes[] = {"NOTSET", "NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"};
+  c.auto_pad = modes[pick(0, 4)];
+  c.bias = pick(0, 3) != 0;
+  // Keep the (dilated) window inside the padded input.
+  for (size_t i = 0; i < r; ++i) {
+    while ((c.kernel[i] - 1) * c.dilations[i] + 1 > c.x[2 + i]) c.dilations[i] = 1, c.kernel[i] = 1;
+  }
+  return c;
+}
+
+TEST(Conv, Random2dAllLayouts) {
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 60; ++iter) {
+    ConvCase c = random_case(rng, 4);
+    auto [in, out] = layout_pairs()[static_cast<size_t>(iter) % layout_pairs().size()];
+    check_case(c, rng, in, out, iter % 3 != 0);
+  }
+}
+
+TEST(Conv, Random1dAnd3d) {
+  std::mt19937 rng(11);
+  for (int iter = 0; iter < 30; ++iter) {
+    ConvCase c = random_case(rng, iter % 2 ? 3 : 5);
+    check_case(c, rng, runtime::Layout::kPlain, runtime::Layout::kPlain, iter % 2 == 0);
+  }
+}
+
+TEST(Conv, FirstLayerThreeChannelsPlainInNhwcOut) {
+  std::mt19937 rng(3);
+  ConvCase c;
+  c.x = {1, 3, 23, 19};
+  c.m = 16;
+  c.kernel = {7, 7};
+  c.strides = {2, 2};
+  c.dilations = {1, 1};
+  c.pads = {3, 3, 3, 3};
+  for (auto out : {runtime::Layout::kNhwc, runtime::Layout::kNChw8c, runtime::Layout::kNChw16c}) {
+    check_case(c, rng, runtime::Layout::kPlain, out, true);
+  }
+}
+
+TEST(Conv, WideChannelsMultipleOfBlock) {
+  std::mt19937 rng(5);
+  for (int64_t ch : {16, 24, 64}) {
+    ConvCase c;
+    c.x = {1, ch, 9, 9};
+    c.m = 32;
+    c.kernel = {3, 3};
+    c.strides = {1, 1};
+    c.dilations = {1, 1};
+    c.pads = {1, 1, 1, 1};
+    for (auto [in, out] : layout_pairs()) check_case(c, rng, in, out, true);
+    ConvCase dw = c;  // depthwise
+    dw.group = ch;
+    dw.m = ch;
+    for (auto [in, out] : layout_pairs()) check_case(dw, rng, in, out, true);
+  }
+}
+
+TEST(Conv, OutputInfo) {
+  ConvCase c;
+  c.x = {1, 4, 10, 10};
+  c.m = 8;
+  c.kernel = {3, 3};
+  c.strides = {2, 2};
+  c.dilations = {1, 1};
+  c.pads = {1, 1, 1, 1};
+  auto infos = infos_of(conv_node(c), {ir::Tensor(ir::DataType::kFloat32, c.x), ir::Tensor(ir::DataType::kFloat32, {8, 4, 3, 3})});
+  EXPECT_EQ(infos.at(0).dims, (ir::Dims{1, 8, 5, 5}));
+  EXPECT_EQ(infos.at(0).dtype, ir::DataType::kFloat32);
+}
+
+TEST(Conv, Errors) {
+  ConvCase c;
+  c.x = {1, 4, 10, 10};
+  c.kernel = {3, 3};
+  c.strides = {1, 1};
+  c.dilations = {1, 1};
+  c.pads = {0, 0, 0, 0};
+  ir::Tensor x(ir::DataType::kFloat32, c.x);
+  // W's input channels do not match X.
+  EXPECT_EQ(error_kind([&] { infos_of(conv_node(c), {x, ir::Tensor(ir::DataType::kFloat32, {2, 3, 3, 3})}); }),
+            ErrorKind::kInvalidModel);
+  // Groups that do not divide the channels.
+  ConvCase g = c;
+  g.group = 3;
+  EXPECT_EQ(error_kind([&] { infos_of(conv_node(g), {x, ir::Tensor(ir::DataType::kFloat32, {3, 1, 3, 3})}); }),
+            ErrorKind::kInvalidModel);
+  // A window larger than the input.
+  ConvCase big = c;
+  big.kernel = {12, 12};
+  EXPECT_EQ(error_kind([&] { infos_of(conv_node(big), {x, ir::Tensor(ir::DataType::kFloat32, {2, 4, 12, 12})}); }),
+            ErrorKind::kInvalidModel);
+  // Element types other than float.
+  EXPECT_EQ(error_kind([&] {
+              infos_of(conv_node(c), {ir::Tensor(ir::DataType::kFloat16, c.x), ir::Tensor(ir::DataType::kFloat16, {2, 4, 3, 3})});
+            }),
+            ErrorKind::kUnsupported);
+}
+
+}  // namespace
+}  // namespace ramiel::testing

@@ -1,0 +1,408 @@
+// Session: end-to-end runs against kernel-by-kernel references, input validation, the
+// unsupported-operator error, constant evaluation, views, layouts and memory reuse.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "ramiel/error.h"
+#include "runtime/constant_folding.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/layout.h"
+#include "runtime/session.h"
+
+namespace ramiel::runtime {
+namespace {
+
+// Builds IR graphs with real constants and attributes.
+struct ModelBuilder {
+  ir::Graph g;
+  ModelBuilder() { g.opsets[""] = 13; }
+  ir::ValueId input(const std::string& name, ir::Dims dims, ir::DataType dtype = ir::DataType::kFloat32) {
+    ir::ValueId id = g.add_value(name, dtype, std::move(dims));
+    g.add_input(id);
+    return id;
+  }
+  ir::ValueId constant(const std::string& name, ir::Tensor t) {
+    ir::ValueId id = g.add_value(name, t.dtype(), t.dims());
+    g.set_constant(id, std::move(t));
+    return id;
+  }
+  ir::ValueId node(const std::string& op, std::vector<ir::ValueId> inputs, std::map<std::string, ir::Attribute> attrs = {},
+                   const std::string& name = "") {
+    ir::Node n;
+    n.name = name.empty() ? op + "_" + std::to_string(g.nodes().size()) : name;
+    n.op_type = op;
+    n.inputs = std::move(inputs);
+    n.attributes = std::move(attrs);
+    n.outputs.push_back(g.add_value(n.name + "_out"));
+    ir::ValueId out = n.outputs[0];
+    g.add_node(std::move(n));
+    return out;
+  }
+  void output(ir::ValueId id) { g.add_output(id); }
+};
+
+ir::Attribute ints(std::vector<int64_t> v) {
+  ir::Attribute a;
+  a.type = ir::Attribute::Type::kInts;
+  a.ints = std::move(v);
+  return a;
+}
+ir::Attribute integer(int64_t v) {
+  ir::Attribute a;
+  a.type = ir::Attribute::Type::kInt;
+  a.i = v;
+  return a;
+}
+
+ir::Tensor random_tensor(ir::Dims dims, std::mt19937& rng) {
+  ir::Tensor t(ir::DataType::kFloat32, std::move(dims));
+  std::normal_distribution<float> d(0.0f, 1.0f);
+  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(rng);
+  return t;
+}
+
+void expect_near(const ir::Tensor& a, const ir::Tensor& b, float tol = 1e-4f) {
+  ASSERT_EQ(a.dims(), b.dims());
+  for (int64_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a.data<float>()[i], b.data<float>()[i], tol) << "element " << i;
+}
+
+// A small CNN: conv -> relu -> conv -> add (residual) -> maxpool -> concat with a branch ->
+// global average pool -> flatten -> gemm, plus the first conv's output as a second graph output.
+ModelBuilder small_cnn(std::mt19937& rng) {
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {1, 3, 16, 16});
+  ir::ValueId w1 = m.constant("w1", random_tensor({8, 3, 3, 3}, rng));
+  ir::ValueId b1 = m.constant("b1", random_tensor({8}, rng));
+  ir::ValueId c1 = m.node("Conv", {x, w1, b1}, {{"pads", ints({1, 1, 1, 1})}}, "conv1");
+  ir::ValueId r1 = m.node("Relu", {c1});
+  ir::ValueId w2 = m.constant("w2", random_tensor({8, 8, 3, 3}, rng));
+  ir::ValueId c2 = m.node("Conv", {r1, w2}, {{"pads", ints({1, 1, 1, 1})}}, "conv2");
+  ir::ValueId sum = m.node("Add", {c2, r1});
+  ir::ValueId p = m.node("MaxPool", {sum}, {{"kernel_shape", ints({2, 2})}, {"strides", ints({2, 2})}});
+  ir::ValueId w3 = m.constant("w3", random_tensor({4, 8, 1, 1}, rng));
+  ir::ValueId c3 = m.node("Conv", {p, w3}, {}, "conv3");
+  ir::ValueId cat = m.node("Concat", {p, c3}, {{"axis", integer(1)}});
+  ir::ValueId gap = m.node("GlobalAveragePool", {cat});
+  ir::ValueId flat = m.node("Flatten", {gap});
+  ir::ValueId wf = m.constant("wf", random_tensor({5, 12}, rng));
+  ir::ValueId y = m.node("Gemm", {flat, wf}, {{"transB", integer(1)}});
+  m.output(y);
+  m.output(c1);
+  return m;
+}
+
+// Runs every node of `g` one at a time with fresh plain tensors: the reference.
+std::vector<ir::Tensor> run_node_by_node(const ir::Graph& g, const std::vector<ir::Tensor>& inputs) {
+  std::map<ir::ValueId, ir::Tensor> values;
+  for (size_t i = 0; i < g.inputs().size(); ++i) values[g.inputs()[i]] = inputs[i];
+  for (const ir::Value& v : g.values())
+    if (v.constant) values[v.id] = *v.constant;
+  for (ir::NodeId n : g.topological_order()) {
+    const ir::Node& node = g.node(n);
+    std::vector<ir::Tensor> in;
+    for (ir::ValueId v : node.inputs) in.push_back(v == ir::kNone ? ir::Tensor() : values.at(v));
+    std::vector<ir::Tensor> out = evaluate_node(node, in, 13);
+    for (size_t i = 0; i < node.outputs.size(); ++i) values[node.outputs[i]] = out[i];
+  }
+  std::vector<ir::Tensor> outs;
+  for (ir::ValueId v : g.outputs()) outs.push_back(values.at(v));
+  return outs;
+}
+
+TEST(Session, MatchesNodeByNodeInBothLayouts) {
+  std::mt19937 rng(1);
+  ModelBuilder m = small_cnn(rng);
+  ir::Tensor x = random_tensor({1, 3, 16, 16}, rng);
+  std::vector<ir::Tensor> want = run_node_by_node(m.g, {x});
+  for (Layout layout : {Layout::kNhwc, Layout::kNChw8c, Layout::kNChw16c, Layout::kPlain}) {
+    SCOPED_TRACE(std::string(to_string(layout)));
+    SessionOptions o;
+    o.activation_layout = layout;
+    Session s(m.g, o);
+    std::vector<ir::Tensor> got = s.run(std::vector<ir::Tensor>{x});
+    ASSERT_EQ(got.size(), 2u);
+    expect_near(got[0], want[0]);
+    expect_near(got[1], want[1]);
+    if (layout == Layout::kNhwc) {
+      EXPECT_GT(s.stats().layout_slots, 0u);
+      // conv1's output is a graph output (plain) and feeds relu (activation layout): one conversion.
+      EXPECT_EQ(s.stats().conversions, 1u);
+    } else if (layout == Layout::kNChw8c) {
+      EXPECT_GT(s.stats().layout_slots, 0u);
+      // Also: conv3 has 4 channels (not a whole block), so it and the Concat after it are plain.
+      EXPECT_EQ(s.stats().conversions, 2u);
+    } else if (layout == Layout::kPlain) {
+      EXPECT_EQ(s.stats().layout_slots, 0u);
+      EXPECT_EQ(s.stats().conversions, 0u);
+    }
+  }
+}
+
+TEST(Session, RepeatedRunsAndOutputsOutliveTheNextRun) {
+  std::mt19937 rng(2);
+  ModelBuilder m = small_cnn(rng);
+  Session s(m.g);
+  ir::Tensor x1 = random_tensor({1, 3, 16, 16}, rng), x2 = random_tensor({1, 3, 16, 16}, rng);
+  std::vector<ir::Tensor> a = s.run(std::vector<ir::Tensor>{x1});
+  ir::Tensor a0 = a[0].clone();
+  std::vector<ir::Tensor> b = s.run(std::vector<ir::Tensor>{x2});
+  expect_near(a[0], a0, 0.0f);  // not overwritten by the second run
+  std::vector<ir::Tensor> c = s.run(std::vector<ir::Tensor>{x1});
+  expect_near(c[0], a0, 0.0f);  // deterministic
+}
+
+TEST(Session, MemoryIsReused) {
+  std::mt19937 rng(3);
+  ModelBuilder m;
+  ir::ValueId v = m.input("x", {1, 64, 32, 32});
+  for (int i = 0; i < 10; ++i) v = m.node("Relu", {v});
+  m.output(v);
+  Session s(m.g);
+  // Input + 10 activations of 256 KiB; a chain needs about three live at once.
+  EXPECT_LE(s.stats().arena_bytes, 3u * 256 * 1024);
+  EXPECT_EQ(s.stats().unshared_bytes, 11u * 256 * 1024);
+  ir::Tensor x = random_tensor({1, 64, 32, 32}, rng);
+  ir::Tensor y = s.run(std::vector<ir::Tensor>{x})[0];
+  for (int64_t i = 0; i < x.size(); ++i) ASSERT_EQ(y.data<float>()[i], std::max(0.0f, x.data<float>()[i]));
+}
+
+TEST(Session, InputValidation) {
+  std::mt19937 rng(4);
+  ModelBuilder m = small_cnn(rng);
+  Session s(m.g);
+  ASSERT_EQ(s.inputs().size(), 1u);
+  EXPECT_EQ(s.inputs()[0].name, "x");
+  EXPECT_EQ(s.inputs()[0].dims, (ir::Dims{1, 3, 16, 16}));
+  auto message = [&](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
+      std::string msg = e.what();
+      EXPECT_EQ(msg.find('\n'), std::string::npos);
+      return msg;
+    }
+    ADD_FAILURE() << "no error";
+    return "";
+  };
+  std::string wrong_dims = message([&] { s.run(std::vector<ir::Tensor>{ir::Tensor(ir::DataType::kFloat32, {1, 3, 16, 15})}); });
+  EXPECT_NE(wrong_dims.find("'x'"), std::string::npos) << wrong_dims;
+  EXPECT_NE(wrong_dims.find("[1,3,16,15]"), std::string::npos) << wrong_dims;
+  EXPECT_NE(wrong_dims.find("[1,3,16,16]"), std::string::npos) << wrong_dims;
+  std::string wrong_type = message([&] { s.run(std::vector<ir::Tensor>{ir::Tensor(ir::DataType::kInt64, {1, 3, 16, 16})}); });
+  EXPECT_NE(wrong_type.find("int64"), std::string::npos) << wrong_type;
+  std::string wrong_count = message([&] { s.run(std::vector<ir::Tensor>{}); });
+  EXPECT_NE(wrong_count.find("1 inputs"), std::string::npos) << wrong_count;
+  std::string unknown = message([&] { s.run(std::map<std::string, ir::Tensor>{{"x", random_tensor({1, 3, 16, 16}, rng)}, {"z", ir::Tensor()}}); });
+  EXPECT_NE(unknown.find("'z'"), std::string::npos) << unknown;
+  std::string missing = message([&] { s.run(std::map<std::string, ir::Tensor>{}); });
+  EXPECT_NE(missing.find("missing input 'x'"), std::string::npos) << missing;
+  // By name works.
+  EXPECT_EQ(s.run(std::map<std::string, ir::Tensor>{{"x", random_tensor({1, 3, 16, 16}, rng)}}).size(), 2u);
+}
+
+TEST(Session, UnsupportedOperatorsListedInOneError) {
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {2, 3});
+  ir::ValueId a = m.node("FancyOp", {x});
+  ir::ValueId b = m.node("FancyOp", {a});
+  ir::ValueId c = m.node("Relu", {b});
+  ir::ValueId d = m.node("OtherOp", {c});
+  m.output(d);
+  try {
+    Session s(m.g);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUnsupported);
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("FancyOp (2)"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("OtherOp (1)"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("Relu"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+  EXPECT_EQ(unsupported_operators(m.g), "FancyOp (2), OtherOp (1)");
+}
+
+TEST(Session, ConstantSubgraphsAreEvaluatedOnce) {
+  std::mt19937 rng(5);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {2, 4});
+  ir::ValueId a = m.constant("a", ir::Tensor::from(ir::DataType::kFloat32, {4}, std::vector<float>{1, 2, 3, 4}));
+  ir::ValueId b = m.constant("b", ir::Tensor::from(ir::DataType::kFloat32, {4}, std::vector<float>{10, 20, 30, 40}));
+  ir::ValueId ab = m.node("Add", {a, b});     // constant
+  ir::ValueId ab2 = m.node("Mul", {ab, ab});  // constant
+  ir::ValueId y = m.node("Mul", {x, ab2});
+  m.output(y);
+  m.output(ab);  // a folded value as a graph output
+  Session s(m.g);
+  EXPECT_EQ(s.stats().folded_nodes, 2u);
+  EXPECT_EQ(s.stats().kernels, 1u);
+  ir::Tensor xt = random_tensor({2, 4}, rng);
+  auto out = s.run(std::vector<ir::Tensor>{xt});
+  const float k[4] = {121, 484, 1089, 1936};
+  for (int64_t i = 0; i < 8; ++i) EXPECT_FLOAT_EQ(out[0].data<float>()[i], xt.data<float>()[i] * k[i % 4]);
+  EXPECT_EQ(out[1].dims(), (ir::Dims{4}));
+  EXPECT_FLOAT_EQ(out[1].data<float>()[3], 44.0f);
+
+  SessionOptions no_fold;
+  no_fold.fold_constants = false;
+  Session s2(m.g, no_fold);
+  EXPECT_EQ(s2.stats().folded_nodes, 0u);
+  EXPECT_EQ(s2.stats().kernels, 3u);
+  expect_near(s2.run(std::vector<ir::Tensor>{xt})[0], out[0], 0.0f);
+}
+
+TEST(Session, EvaluateNodeUsesTheKernels) {
+  ir::Node n;
+  n.name = "add";
+  n.op_type = "Add";
+  n.outputs = {0};
+  auto out = evaluate_node(n, std::vector<ir::Tensor>{ir::Tensor::from(ir::DataType::kFloat32, {2}, std::vector<float>{1, 2}),
+                                                      ir::Tensor::from(ir::DataType::kFloat32, {1}, std::vector<float>{3})},
+                           13);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FLOAT_EQ(out[0].data<float>()[1], 5.0f);
+  n.op_type = "NoSuchOp";
+  EXPECT_THROW(evaluate_node(n, {}, 13), Error);
+  ir::Node random;
+  random.op_type = "RandomNormal";
+  EXPECT_FALSE(is_foldable(random));
+}
+
+TEST(Session, ViewsAliasWithoutRunning) {
+  std::mt19937 rng(6);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {2, 3, 4});
+  ir::ValueId r = m.node("Relu", {x});
+  ir::ValueId shape = m.constant("shape", ir::Tensor::from(ir::DataType::kInt64, {2}, std::vector<int64_t>{6, 4}));
+  ir::ValueId v = m.node("Reshape", {r, shape});
+  ir::ValueId y = m.node("Neg", {v});
+  m.output(y);
+  m.output(v);
+  Session s(m.g);
+  EXPECT_EQ(s.stats().views, 1u);
+  EXPECT_EQ(s.stats().kernels, 2u);
+  ir::Tensor xt = random_tensor({2, 3, 4}, rng);
+  auto out = s.run(std::vector<ir::Tensor>{xt});
+  EXPECT_EQ(out[0].dims(), (ir::Dims{6, 4}));
+  for (int64_t i = 0; i < 24; ++i) {
+    EXPECT_EQ(out[1].data<float>()[i], std::max(0.0f, xt.data<float>()[i]));
+    EXPECT_EQ(out[0].data<float>()[i], -std::max(0.0f, xt.data<float>()[i]));
+  }
+}
+
+TEST(Session, SymbolicInputDims) {
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {-1, 4});
+  m.output(m.node("Relu", {x}));
+  try {
+    Session s(m.g);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("'x'"), std::string::npos);
+  }
+  SessionOptions o;
+  o.input_dims["x"] = {3, 4};
+  Session s(m.g, o);
+  EXPECT_EQ(s.inputs()[0].dims, (ir::Dims{3, 4}));
+  EXPECT_EQ(s.outputs()[0].dims, (ir::Dims{3, 4}));
+  o.input_dims["x"] = {3, 5};
+  EXPECT_THROW(Session(m.g, o), Error);
+}
+
+TEST(Session, KernelErrorsNameTheNode) {
+  std::mt19937 rng(7);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {1, 3, 8, 8});
+  ir::ValueId w = m.constant("w", random_tensor({4, 5, 3, 3}, rng));  // 5 input channels: wrong
+  m.output(m.node("Conv", {x, w}, {}, "bad_conv"));
+  try {
+    Session s(m.g);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidModel);
+    EXPECT_NE(std::string(e.what()).find("bad_conv"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Session, PermutedOpsOnNhwcData) {
+  // Concat on channels, Pad with pads input, Split and a broadcast Mul by a [1,C,1,1] constant,
+  // all between convolutions, must give the plain-layout result.
+  std::mt19937 rng(8);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {1, 6, 9, 9});
+  ir::ValueId c1 = m.node("Conv", {x, m.constant("w1", random_tensor({8, 6, 3, 3}, rng))}, {}, "c1");
+  ir::ValueId c2 = m.node("Conv", {x, m.constant("w2", random_tensor({8, 6, 3, 3}, rng))}, {}, "c2");
+  ir::ValueId cat = m.node("Concat", {c1, c2}, {{"axis", integer(-3)}});
+  ir::ValueId scale = m.node("Mul", {cat, m.constant("s", random_tensor({1, 16, 1, 1}, rng))});
+  ir::ValueId pads = m.constant("pads", ir::Tensor::from(ir::DataType::kInt64, {8}, std::vector<int64_t>{0, 0, 1, 2, 0, 0, 2, 1}));
+  ir::ValueId padded = m.node("Pad", {scale, pads});
+  ir::ValueId pool = m.node("AveragePool", {padded}, {{"kernel_shape", ints({3, 3})}});
+  ir::ValueId c3 = m.node("Conv", {pool, m.constant("w3", random_tensor({4, 16, 1, 1}, rng))}, {}, "c3");
+  m.output(c3);
+  m.output(padded);
+  ir::Tensor xt = random_tensor({1, 6, 9, 9}, rng);
+  std::vector<ir::Tensor> want = run_node_by_node(m.g, {xt});
+  for (Layout layout : {Layout::kNhwc, Layout::kNChw8c}) {
+    SCOPED_TRACE(std::string(to_string(layout)));
+    SessionOptions o;
+    o.activation_layout = layout;
+    Session s(m.g, o);
+    EXPECT_GE(s.stats().layout_slots, 5u);
+    if (layout == Layout::kNhwc) {
+      // x converted once (shared by c1 and c2), c3's and `padded`'s outputs back to plain (graph outputs).
+      EXPECT_EQ(s.stats().conversions, 3u);
+      EXPECT_EQ(s.program().prologue.size(), 1u);
+    } else {
+      // x (6 channels) and c3 (4) are not whole 8-channel blocks and stay plain: only `padded` converts.
+      EXPECT_EQ(s.stats().conversions, 1u);
+      EXPECT_EQ(s.program().prologue.size(), 0u);
+    }
+    auto got = s.run(std::vector<ir::Tensor>{xt});
+    expect_near(got[0], want[0]);
+    expect_near(got[1], want[1]);
+  }
+}
+
+TEST(Session, ElementTypesFlowThroughBuffers) {
+  // float16 in, computed as float, float16 out; int64, int32, int8, uint8 and bool pass through
+  // arena buffers of their own sizes.
+  ModelBuilder m;
+  ir::ValueId h = m.input("h", {2, 3}, ir::DataType::kFloat16);
+  ir::ValueId f = m.node("Cast", {h}, {{"to", integer(1)}});
+  ir::ValueId r = m.node("Relu", {f});
+  m.output(m.node("Cast", {r}, {{"to", integer(10)}}));
+  ir::ValueId i64 = m.input("i64", {4}, ir::DataType::kInt64);
+  m.output(m.node("Cast", {i64}, {{"to", integer(6)}}));
+  ir::ValueId b = m.input("b", {3}, ir::DataType::kBool);
+  m.output(m.node("Not", {b}));
+  ir::ValueId i8 = m.input("i8", {2}, ir::DataType::kInt8);
+  m.output(m.node("Identity", {i8}));
+  ir::ValueId u8 = m.input("u8", {2}, ir::DataType::kUint8);
+  m.output(m.node("Neg", {m.node("Cast", {u8}, {{"to", integer(1)}})}));
+  Session s(m.g);
+
+  ir::Tensor ht(ir::DataType::kFloat16, {2, 3});
+  const float hv[6] = {-1.5f, 0.25f, 2.0f, -0.0f, 65504.0f, 3.140625f};
+  for (int i = 0; i < 6; ++i) ht.data<uint16_t>()[i] = float_to_half(hv[i]);
+  auto out = s.run(std::vector<ir::Tensor>{
+      ht, ir::Tensor::from(ir::DataType::kInt64, {4}, std::vector<int64_t>{-3, 0, 7, 1LL << 20}),
+      ir::Tensor::from(ir::DataType::kBool, {3}, std::vector<uint8_t>{1, 0, 1}),
+      ir::Tensor::from(ir::DataType::kInt8, {2}, std::vector<int8_t>{-128, 127}),
+      ir::Tensor::from(ir::DataType::kUint8, {2}, std::vector<uint8_t>{0, 255})});
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_EQ(out[0].dtype(), ir::DataType::kFloat16);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(half_to_float(out[0].data<uint16_t>()[i]), std::max(0.0f, hv[i])) << i;
+  EXPECT_EQ(out[1].dtype(), ir::DataType::kInt32);
+  EXPECT_EQ(out[1].data<int32_t>()[3], 1 << 20);
+  EXPECT_EQ(out[1].data<int32_t>()[0], -3);
+  EXPECT_EQ(out[2].dtype(), ir::DataType::kBool);
+  EXPECT_EQ(out[2].data<uint8_t>()[1], 1);
+  EXPECT_EQ(out[3].data<int8_t>()[0], -128);
+  EXPECT_EQ(out[4].data<float>()[1], -255.0f);
+}
+
+}  // namespace
+}  // namespace ramiel::runtime
