@@ -91,3 +91,25 @@ TEST(Conformance, EverySupportedNodeCasePasses) {
 
 }  // namespace
 }  // namespace ramiel::conformance
+
+namespace ramiel::conformance {
+namespace {
+
+// Pruning must not change any result: every case that passes as imported passes after the pruning
+// pipeline too (constant folding with the runtime's kernels, identity elimination, DCE).
+TEST(Conformance, PruningKeepsEveryPassingCasePassing) {
+  ASSERT_TRUE(std::filesystem::is_directory(kNodeCasesDir));
+  int compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kNodeCasesDir)) {
+    if (!entry.is_directory()) continue;
+    CaseResult plain = run_case(entry.path());
+    if (plain.status != Status::kPassed) continue;
+    CaseResult pruned = run_case(entry.path(), /*prune=*/true);
+    EXPECT_EQ(pruned.status, Status::kPassed) << plain.name << " after pruning: " << pruned.detail;
+    ++compared;
+  }
+  EXPECT_GT(compared, 800);
+}
+
+}  // namespace
+}  // namespace ramiel::conformance

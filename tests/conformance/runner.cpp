@@ -10,6 +10,7 @@
 #include "ir/tensor_proto.h"
 #include "ramiel/error.h"
 #include "runtime/kernels/registry.h"
+#include "passes/pipeline.h"
 #include "runtime/session.h"
 
 namespace ramiel::conformance {
@@ -95,7 +96,7 @@ std::map<std::string, std::string> read_skip_list(const std::filesystem::path& p
   return skips;
 }
 
-CaseResult run_case(const std::filesystem::path& dir) {
+CaseResult run_case(const std::filesystem::path& dir, bool prune) {
   CaseResult r;
   r.name = dir.filename().string();
   ir::Graph graph;
@@ -104,6 +105,14 @@ CaseResult run_case(const std::filesystem::path& dir) {
   } catch (const Error& e) {
     r.detail = std::string("import: ") + e.what();
     return r;
+  }
+  if (prune) {
+    try {
+      passes::pruning_pipeline().run(graph);
+    } catch (const Error& e) {
+      r.detail = std::string("pruning: ") + e.what();
+      return r;
+    }
   }
   std::set<std::string> ops, missing;
   for (const ir::Node& n : graph.nodes()) {

@@ -35,8 +35,9 @@ struct CaseResult {
   std::string detail;             ///< Why it failed / is unsupported / is skipped.
 };
 
-/// Imports, runs and checks the case in `dir`.
-CaseResult run_case(const std::filesystem::path& dir);
+/// Imports, runs and checks the case in `dir`; with `prune`, the pruning pipeline (constant folding,
+/// identity elimination, DCE) runs on the graph first.
+CaseResult run_case(const std::filesystem::path& dir, bool prune = false);
 
 /// Reads a skip list: one `case_name  reason` per line; '#' starts a comment. Returns name -> reason.
 std::map<std::string, std::string> read_skip_list(const std::filesystem::path& path);
