@@ -32,27 +32,9 @@ void wait_for(const std::atomic<uint32_t>& flag, uint32_t target) {
 
 }  // namespace
 
-void validate_schedule(const StaticSchedule& schedule) {
+size_t visit_in_dependency_order(const StaticSchedule& schedule,
+                                 const std::function<void(TaskId, const std::vector<TaskId>&)>& visit) {
   const size_t n = schedule.task_count();
-  auto fail = [](const std::string& why) { throw Error(ErrorKind::kInvalidArgument, "invalid schedule: " + why); };
-  std::vector<int> worker_of(n, -1), position(n, -1);
-  for (size_t w = 0; w < schedule.worker_tasks.size(); ++w) {
-    const auto& tasks = schedule.worker_tasks[w];
-    for (size_t i = 0; i < tasks.size(); ++i) {
-      TaskId t = tasks[i];
-      if (t < 0 || static_cast<size_t>(t) >= n) fail("task " + std::to_string(t) + " out of range");
-      if (worker_of[static_cast<size_t>(t)] >= 0) fail("task " + std::to_string(t) + " runs twice");
-      worker_of[static_cast<size_t>(t)] = static_cast<int>(w);
-      position[static_cast<size_t>(t)] = static_cast<int>(i);
-    }
-  }
-  for (size_t t = 0; t < n; ++t) {
-    if (worker_of[t] < 0) fail("task " + std::to_string(t) + " is never run");
-    for (TaskId d : schedule.waits[t]) {
-      if (d < 0 || static_cast<size_t>(d) >= n) fail("task " + std::to_string(t) + " waits for a task out of range");
-    }
-  }
-  // Kahn over edges: program order (previous task on the worker) and waits.
   std::vector<std::vector<TaskId>> succ(n);
   std::vector<int> indegree(n, 0);
   for (const auto& tasks : schedule.worker_tasks) {
@@ -74,8 +56,33 @@ void validate_schedule(const StaticSchedule& schedule) {
     TaskId t = ready.back();
     ready.pop_back();
     ++seen;
+    visit(t, succ[static_cast<size_t>(t)]);
     for (TaskId s : succ[static_cast<size_t>(t)]) if (--indegree[static_cast<size_t>(s)] == 0) ready.push_back(s);
   }
+  return seen;
+}
+
+void validate_schedule(const StaticSchedule& schedule) {
+  const size_t n = schedule.task_count();
+  auto fail = [](const std::string& why) { throw Error(ErrorKind::kInvalidArgument, "invalid schedule: " + why); };
+  std::vector<int> worker_of(n, -1), position(n, -1);
+  for (size_t w = 0; w < schedule.worker_tasks.size(); ++w) {
+    const auto& tasks = schedule.worker_tasks[w];
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      TaskId t = tasks[i];
+      if (t < 0 || static_cast<size_t>(t) >= n) fail("task " + std::to_string(t) + " out of range");
+      if (worker_of[static_cast<size_t>(t)] >= 0) fail("task " + std::to_string(t) + " runs twice");
+      worker_of[static_cast<size_t>(t)] = static_cast<int>(w);
+      position[static_cast<size_t>(t)] = static_cast<int>(i);
+    }
+  }
+  for (size_t t = 0; t < n; ++t) {
+    if (worker_of[t] < 0) fail("task " + std::to_string(t) + " is never run");
+    for (TaskId d : schedule.waits[t]) {
+      if (d < 0 || static_cast<size_t>(d) >= n) fail("task " + std::to_string(t) + " waits for a task out of range");
+    }
+  }
+  const size_t seen = visit_in_dependency_order(schedule, [](TaskId, const std::vector<TaskId>&) {});
   if (seen != n) fail("program order plus waits has a cycle (the schedule would deadlock)");
 }
 

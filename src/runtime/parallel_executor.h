@@ -31,6 +31,12 @@ struct StaticSchedule {
   size_t task_count() const { return waits.size(); }
 };
 
+/// Visits tasks in a topological order of program order plus waits (Kahn's algorithm), calling
+/// `visit(task, successors)`; returns the number visited (fewer than task_count(): a cycle).
+/// Task ids must be in range.
+size_t visit_in_dependency_order(const StaticSchedule& schedule,
+                                 const std::function<void(TaskId task, const std::vector<TaskId>& successors)>& visit);
+
 /// Throws ramiel::Error(kInvalidArgument) unless every task runs exactly once, waits name valid
 /// tasks, and program order plus waits is acyclic (so run() cannot deadlock).
 void validate_schedule(const StaticSchedule& schedule);

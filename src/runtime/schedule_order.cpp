@@ -9,7 +9,6 @@ ScheduleOrder::ScheduleOrder(const StaticSchedule& schedule)
       worker_of_(schedule.task_count(), 0),
       position_(schedule.task_count(), 0),
       clock_(schedule.task_count() * schedule.worker_tasks.size(), -1) {
-  const size_t n = schedule.task_count();
   for (size_t w = 0; w < workers_; ++w) {
     const auto& tasks = schedule.worker_tasks[w];
     for (size_t i = 0; i < tasks.size(); ++i) {
@@ -17,35 +16,16 @@ ScheduleOrder::ScheduleOrder(const StaticSchedule& schedule)
       position_[static_cast<size_t>(tasks[i])] = static_cast<int>(i);
     }
   }
-  // Visit tasks in a topological order of program order + waits (Kahn), merging predecessor clocks.
-  std::vector<std::vector<TaskId>> succ(n);
-  std::vector<int> indegree(n, 0);
-  for (const auto& tasks : schedule.worker_tasks) {
-    for (size_t i = 1; i < tasks.size(); ++i) {
-      succ[static_cast<size_t>(tasks[i - 1])].push_back(tasks[i]);
-      ++indegree[static_cast<size_t>(tasks[i])];
-    }
-  }
-  for (size_t t = 0; t < n; ++t) {
-    for (TaskId d : schedule.waits[t]) {
-      succ[static_cast<size_t>(d)].push_back(static_cast<TaskId>(t));
-      ++indegree[t];
-    }
-  }
-  std::vector<TaskId> ready;
-  for (size_t t = 0; t < n; ++t) if (indegree[t] == 0) ready.push_back(static_cast<TaskId>(t));
-  while (!ready.empty()) {
-    TaskId t = ready.back();
-    ready.pop_back();
+  // In dependency order, each task's clock flows into its successors (program order and waits).
+  visit_in_dependency_order(schedule, [this](TaskId t, const std::vector<TaskId>& successors) {
     const int* own = &clock_[static_cast<size_t>(t) * workers_];
-    for (TaskId s : succ[static_cast<size_t>(t)]) {
+    const size_t tw = static_cast<size_t>(worker_of_[static_cast<size_t>(t)]);
+    for (TaskId s : successors) {
       int* dst = &clock_[static_cast<size_t>(s) * workers_];
       for (size_t w = 0; w < workers_; ++w) dst[w] = std::max(dst[w], own[w]);
-      size_t tw = static_cast<size_t>(worker_of_[static_cast<size_t>(t)]);
       dst[tw] = std::max(dst[tw], position_[static_cast<size_t>(t)]);
-      if (--indegree[static_cast<size_t>(s)] == 0) ready.push_back(s);
     }
-  }
+  });
 }
 
 bool ScheduleOrder::happens_before(TaskId a, TaskId b) const {
