@@ -37,6 +37,8 @@ fi
 median_of() { sed -n 's/.*"\(serial_ms\|median_ms\)":\([0-9.eE+-]*\).*/\2/p'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 printf '%-16s %14s %14s %8s\n' model "ramiel ms" "ORT-1t ms" ratio
 for m in "${models[@]}"; do
   file=$m
@@ -46,8 +48,10 @@ for m in "${models[@]}"; do
   [[ -f "$(dirname "$file")/test_data_set_0/input_0.pb" ]] && inputs=(--inputs "$(dirname "$file")/test_data_set_0")
   best_r="" best_o=""
   for ((i = 0; i < rounds; i++)); do
-    r=$("$ramiel" bench "$file" --threads 1 --repeat "$repeat" --json "${inputs[@]}" | median_of)
-    o=$(node "$root/bench/peers/ort_bench.js" "$file" --threads 1 --repeat "$repeat" --json "${inputs[@]}" | median_of)
+    r=$("$ramiel" bench "$file" --threads 1 --repeat "$repeat" --json "${inputs[@]}" 2>"$log" | median_of) || true
+    [[ -n "$r" ]] || { echo "compare.sh: ramiel bench failed on $file:" >&2; cat "$log" >&2; exit 1; }
+    o=$(node "$root/bench/peers/ort_bench.js" "$file" --threads 1 --repeat "$repeat" --json "${inputs[@]}" 2>"$log" | median_of) || true
+    [[ -n "$o" ]] || { echo "compare.sh: ort_bench failed on $file:" >&2; cat "$log" >&2; exit 1; }
     best_r=$(min "$best_r" "$r")
     best_o=$(min "$best_o" "$o")
   done
