@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's results table: for each zoo model, ramiel serial and parallel (P threads, one
-# process, alternating runs), the plan's predicted speedup, and ONNX Runtime with 1 and P
-# intra-op threads, all in one run of this script.
+# The README's results table: for each zoo model, ramiel serial and parallel with the hybrid plan
+# (P threads, one process, alternating runs, `bench --compare`: also the plan without slices and
+# the serial order with oneDNN's own OpenMP threading), the plan's predicted speedup, and ONNX
+# Runtime with 1 and P intra-op threads, all in one run of this script.
 #
 #   bench/zoo_table.sh [--threads P] [--repeat N] [MODEL...]     (default P=2, N=20, every zoo model)
 set -euo pipefail
@@ -23,17 +24,18 @@ ramiel="$root/build/ramiel"
 bash "$root/bench/peers/setup.sh"
 field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['$1'])"; }
 
-printf '| model | ramiel serial (ms) | ramiel P=%s (ms) | speedup | predicted | ORT 1 thread (ms) | ORT %s threads (ms) | ramiel P=%s / ORT %s threads |\n' \
-  "$threads" "$threads" "$threads" "$threads"
-printf '|---|---|---|---|---|---|---|---|\n'
+printf '| model | ramiel serial (ms) | ramiel P=%s hybrid (ms) | speedup | predicted | branches only (ms) | oneDNN OpenMP %s threads (ms) | ORT 1 thread (ms) | ORT %s threads (ms) | ramiel P=%s / ORT %s threads |\n' \
+  "$threads" "$threads" "$threads" "$threads" "$threads"
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for m in "${models[@]}"; do
   dir="$root/models/cache/$m"
-  j=$("$ramiel" bench "$dir/model.onnx" --threads "$threads" --repeat "$repeat" --inputs "$dir/test_data_set_0" --json 2>/dev/null)
-  s=$(echo "$j" | field serial_ms)
-  p=$(echo "$j" | field parallel_ms)
-  pred=$(echo "$j" | /usr/bin/python3 -c "import json,sys; j=json.loads(sys.stdin.read()); print(j.get('predicted_serial_ms',0)/j.get('predicted_ms',1))")
+  j=$("$ramiel" bench "$dir/model.onnx" --threads "$threads" --repeat "$repeat" --inputs "$dir/test_data_set_0" --compare --json 2>/dev/null)
   o1=$(node "$root/bench/peers/ort_bench.js" "$dir/model.onnx" --threads 1 --repeat "$repeat" --inputs "$dir/test_data_set_0" --json | field median_ms)
   o2=$(node "$root/bench/peers/ort_bench.js" "$dir/model.onnx" --threads "$threads" --repeat "$repeat" --inputs "$dir/test_data_set_0" --json | field median_ms)
-  awk -v m="$m" -v s="$s" -v p="$p" -v pr="$pred" -v o1="$o1" -v o2="$o2" \
-    'BEGIN { printf "| %s | %.2f | %.2f | %.2fx | %.2fx | %.2f | %.2f | %.2f |\n", m, s, p, s / p, pr, o1, o2, p / o2 }'
+  echo "$j" | /usr/bin/python3 -c "
+import json, sys
+j = json.loads(sys.stdin.read().strip().splitlines()[-1])
+s, p, o1, o2 = j['serial_ms'], j['parallel_ms'], $o1, $o2
+pred = j['predicted_serial_ms'] / j['predicted_ms']
+print('| $m | %.2f | %.2f | %.2fx | %.2fx | %.2f | %.2f | %.2f | %.2f | %.2f |' % (s, p, s / p, pred, j['branch_ms'], j['omp_ms'], o1, o2, p / o2))"
 done

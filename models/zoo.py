@@ -30,6 +30,7 @@ random biases and LayerNorm affine parameters.
 """
 
 import argparse
+import inspect
 import collections
 import math
 import os
@@ -369,6 +370,8 @@ def export_one(out_dir, name):
     try:
         onnx_path = os.path.join(tmp, "model.onnx")
         with torch.no_grad():
+            # torch >= 2.9 exports with dynamo by default; the zoo is defined by the TorchScript exporter.
+            legacy_exporter = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
             torch.onnx.export(
                 model, args, onnx_path,
                 export_params=True,
@@ -377,6 +380,7 @@ def export_one(out_dir, name):
                 input_names=input_names,
                 output_names=output_names,
                 training=torch.onnx.TrainingMode.EVAL,
+                **legacy_exporter,
             )
         onnx.checker.check_model(onnx_path)
         proto = onnx.load(onnx_path)

@@ -50,7 +50,7 @@ void add_bench_command(CLI::App& app) {
   struct Options {
     std::string model, inputs;
     int threads = default_threads(), repeat = 20, warmup = 3;
-    bool json = false, profile = false;
+    bool json = false, profile = false, no_split = false, compare = false;
     std::string layout = "auto";
     ModelOptions load;
   };
@@ -64,6 +64,10 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--inputs", opts->inputs, "Folder with input_N.pb; random inputs if absent");
   cmd->add_flag("--json", opts->json, "Print one JSON object");
   cmd->add_flag("--profile", opts->profile, "Also print the serial time per operator type");
+  cmd->add_flag("--no-split", opts->no_split, "Branch parallelism only: never split a node into slices");
+  cmd->add_flag("--compare", opts->compare,
+                "Also time the plan without slices (alternating with the others) and, afterwards, the serial "
+                "order with every oneDNN kernel on P OpenMP threads");
   cmd->add_option("--layout", opts->layout,
                   std::string("Activation layout between convolutions: ") + kLayoutChoices +
                       " (auto: what oneDNN prefers on this CPU; plain: each Conv reorders on its own)");
@@ -76,10 +80,20 @@ void add_bench_command(CLI::App& app) {
     runtime::SessionOptions so = session_options_for_layout(opts->layout);
     so.input_dims = concrete_input_dims(m.graph, inputs.empty() ? nullptr : &inputs);
     runtime::Session serial(m.graph, so);
-    std::optional<ParallelSetup> setup;
-    std::unique_ptr<runtime::Session> parallel;
+    std::optional<ParallelSetup> setup, branch_setup;
+    std::unique_ptr<runtime::Session> parallel, branch, omp;
     if (opts->threads > 1) {
-      setup = plan_parallel(m, opts->threads);
+      if (opts->compare) {  // plan without slices first: plan_parallel adds clone nodes to the graph
+        LoadedModel copy = m;
+        branch_setup = plan_parallel(copy, opts->threads, /*split=*/false);
+        runtime::SessionOptions bo = so;
+        bo.schedule = branch_setup->node_schedule;
+        branch = std::make_unique<runtime::Session>(copy.graph, bo);
+        runtime::SessionOptions oo = so;
+        oo.kernel_threads = opts->threads;
+        omp = std::make_unique<runtime::Session>(m.graph, oo);
+      }
+      setup = plan_parallel(m, opts->threads, !opts->no_split);
       runtime::SessionOptions po = so;
       po.schedule = setup->node_schedule;
       parallel = std::make_unique<runtime::Session>(m.graph, po);
@@ -92,11 +106,19 @@ void add_bench_command(CLI::App& app) {
     for (int i = 0; i < opts->warmup; ++i) {
       serial.run(inputs);
       if (parallel) parallel->run(inputs);
+      if (branch) branch->run(inputs);
     }
-    std::vector<double> serial_ms, parallel_ms;
-    for (int i = 0; i < opts->repeat; ++i) {  // alternate so both see the same machine noise
+    std::vector<double> serial_ms, parallel_ms, branch_ms, omp_ms;
+    for (int i = 0; i < opts->repeat; ++i) {  // alternate so all see the same machine noise
       serial_ms.push_back(time_run(serial, inputs));
       if (parallel) parallel_ms.push_back(time_run(*parallel, inputs));
+      if (branch) branch_ms.push_back(time_run(*branch, inputs));
+    }
+    // OpenMP's idle threads spin after each parallel region and would steal a core from the
+    // sessions above, so the oneDNN-threaded session runs in a block of its own, last.
+    if (omp) {
+      for (int i = 0; i < opts->warmup; ++i) omp->run(inputs);
+      for (int i = 0; i < opts->repeat; ++i) omp_ms.push_back(time_run(*omp, inputs));
     }
     const double s = median_of(serial_ms);
     const double p = parallel ? median_of(parallel_ms) : s;
@@ -113,7 +135,16 @@ void add_bench_command(CLI::App& app) {
         j["predicted_serial_ms"] = predicted_serial;
         j["parallel_min_ms"] = *std::min_element(parallel_ms.begin(), parallel_ms.end());
         j["cloned_nodes"] = setup->schedule.stats.cloned_tasks;
+        j["split_nodes"] = parallel->program().split_nodes.size();
+        j["serial_arena_bytes"] = serial.stats().arena_bytes;
+        j["parallel_arena_bytes"] = parallel->stats().arena_bytes;
       }
+      if (branch) {
+        j["branch_ms"] = median_of(branch_ms);
+        j["branch_workers"] = branch->workers();
+        j["branch_predicted_ms"] = branch_setup->schedule.stats.makespan_ms;
+      }
+      if (omp) j["omp_ms"] = median_of(omp_ms);
       fmt::print("{}\n", j.dump());
     } else {
       fmt::print("model        {}\n", opts->model);
@@ -124,6 +155,19 @@ void add_bench_command(CLI::App& app) {
                    workers == 1 ? "" : "s", opts->threads, s / p);
         fmt::print("predicted    serial {:.3f} ms, parallel {:.3f} ms ({:.2f}x), lower bound {:.3f} ms\n", predicted_serial,
                    predicted, predicted_serial / predicted, setup->schedule.stats.lower_bound_ms);
+        fmt::print("plan         {} node{} split into slices, {} cloned\n", parallel->program().split_nodes.size(),
+                   parallel->program().split_nodes.size() == 1 ? "" : "s", setup->schedule.stats.cloned_tasks);
+        fmt::print("memory       arena {:.1f} MB serial, {:.1f} MB parallel\n", static_cast<double>(serial.stats().arena_bytes) / 1e6,
+                   static_cast<double>(parallel->stats().arena_bytes) / 1e6);
+      }
+      if (branch) {
+        fmt::print("no slices    median {:.3f} ms on {} worker{}, speedup {:.2f}x (predicted {:.3f} ms)\n", median_of(branch_ms),
+                   branch->workers(), branch->workers() == 1 ? "" : "s", s / median_of(branch_ms),
+                   branch_setup->schedule.stats.makespan_ms);
+      }
+      if (omp) {
+        fmt::print("oneDNN omp   median {:.3f} ms, serial order, every kernel on {} OpenMP threads, speedup {:.2f}x\n",
+                   median_of(omp_ms), opts->threads, s / median_of(omp_ms));
       }
     }
     if (opts->profile) {

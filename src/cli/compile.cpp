@@ -15,6 +15,7 @@
 #include "schedule/plan_dot.h"
 #include "schedule/plan_json.h"
 #include "schedule/scheduler.h"
+#include "schedule/splitting.h"
 
 namespace ramiel::cli {
 
@@ -31,6 +32,7 @@ struct CompileOptions {
   bool charge_bytes = false;
   bool no_merge = false;
   bool no_clone = false;
+  bool no_split = false;
   ModelOptions load;
 };
 
@@ -55,9 +57,12 @@ void run_compile(const CompileOptions& opts) {
   options.comm = schedule::CommModel::from_machine(machine, opts.charge_bytes);
   options.merge = !opts.no_merge;
   options.clone = !opts.no_clone;
-  schedule::Schedule s = schedule::compile_schedule(graph, options);
+  const schedule::SliceCostFn slice_ms =
+      opts.no_split ? schedule::SliceCostFn([](ir::NodeId, int) { return -1.0; }) : slice_cost_fn_for(m);
+  schedule::Schedule s = schedule::compile_hybrid_schedule(graph, slice_ms, options);
   schedule::validate(s.plan, graph);
   const schedule::ScheduleStats& st = s.stats;
+  const std::vector<schedule::NodeSplit> splits = schedule::split_nodes(s.plan);
 
   schedule::Plan baseline = schedule::assemble_plan(graph, schedule::list_schedule(graph, opts.threads, options.comm));
   schedule::Simulation baseline_sim = schedule::simulate(graph, baseline, options.comm);
@@ -67,10 +72,10 @@ void run_compile(const CompileOptions& opts) {
       fmt::format("P = {} threads allowed, {} used  |  makespan {:.3f} ms  |  serial W {:.3f} ms  |  lower bound max(CP, W/P) {:.3f} ms  |  "
                   "HEFT list scheduler {:.3f} ms",
                   opts.threads, st.workers, st.makespan_ms, st.serial_ms, st.lower_bound_ms, baseline_sim.makespan_ms),
-      fmt::format("{} nodes, CP {:.3f} ms, W/CP {:.2f}  |  {} linear chains, {} after merging, {} clones  |  {} cross-worker dependencies, "
-                  "sync {} us each{}",
+      fmt::format("{} nodes, CP {:.3f} ms, W/CP {:.2f}  |  {} linear chains, {} after merging, {} clones, {} nodes split into {} slices  |  "
+                  "{} cross-worker dependencies, sync {} us each{}",
                   graph.task_count(), st.critical_path_ms, parallelism, st.clusters_initial, st.clusters_merged, st.cloned_tasks,
-                  s.plan.dependencies.size(), opts.sync_us, opts.charge_bytes ? " + bytes" : "")};
+                  st.split_nodes, st.slices, s.plan.dependencies.size(), opts.sync_us, opts.charge_bytes ? " + bytes" : "")};
   if (!opts.output.empty()) schedule::write_plan_file(s.plan, opts.output);
   if (!opts.gantt.empty()) {
     schedule::write_gantt_svg(opts.gantt, graph, s.plan, s.simulation, {opts.model, notes, 1400, st.lower_bound_ms});
@@ -90,6 +95,13 @@ void run_compile(const CompileOptions& opts) {
     j["cloned_nodes"] = st.cloned_tasks;
     j["cloned_ms"] = st.cloned_ms;
     j["cloning_skipped"] = st.cloning_skipped;
+    j["split_nodes"] = nlohmann::json::array();
+    for (const schedule::NodeSplit& split : splits) {
+      const schedule::TaskId task = graph.task_of(split.node);
+      j["split_nodes"].push_back({{"node", graph.name(task)}, {"node_id", split.node}, {"op", graph.op_type(task)}, {"slices", split.slices}});
+    }
+    j["slices"] = st.slices;
+    j["unsplit_makespan_ms"] = st.unsplit_makespan_ms;
     j["cross_dependencies"] = s.plan.dependencies.size();
     j["sync_us"] = opts.sync_us;
     j["serial_ms"] = st.serial_ms;
@@ -104,7 +116,7 @@ void run_compile(const CompileOptions& opts) {
     j["list_scheduler_workers"] = baseline.worker_count();
     j["compile_ms"] = s.times.total_ms;
     j["phases_ms"] = {{"clustering", s.times.clustering_ms}, {"merging", s.times.merging_ms}, {"mapping", s.times.mapping_ms},
-                      {"simulation", s.times.simulation_ms}, {"cloning", s.times.cloning_ms}};
+                      {"simulation", s.times.simulation_ms}, {"cloning", s.times.cloning_ms}, {"splitting", s.times.splitting_ms}};
     j["per_worker"] = nlohmann::json::array();
     for (size_t w = 0; w < s.plan.workers.size(); ++w) {
       j["per_worker"].push_back({{"steps", s.plan.workers[w].steps.size()},
@@ -128,9 +140,20 @@ void run_compile(const CompileOptions& opts) {
   } else {
     fmt::print("cloned       {} nodes ({:.3f} ms of extra work)\n", st.cloned_tasks, st.cloned_ms);
   }
+  if (splits.empty()) {
+    fmt::print("split        no nodes (intra-operator slices)\n");
+  } else {
+    std::string listed;
+    for (const schedule::NodeSplit& split : splits) {
+      const schedule::TaskId task = graph.task_of(split.node);
+      listed += fmt::format("{}{} ({}) x{}", listed.empty() ? "" : ", ", graph.name(task), graph.op_type(task), split.slices);
+    }
+    fmt::print("split        {} nodes into {} slices (makespan {:.3f} ms unsplit): {}\n", st.split_nodes, st.slices, st.unsplit_makespan_ms,
+               listed);
+  }
   fmt::print("serial W     {:.3f} ms\n", st.serial_ms);
   fmt::print("critical CP  {:.3f} ms (W/CP {:.2f})\n", st.critical_path_ms, parallelism);
-  fmt::print("lower bound  {:.3f} ms (max(CP, W/P))\n", st.lower_bound_ms);
+  fmt::print("lower bound  {:.3f} ms (max(CP, W/P){})\n", st.lower_bound_ms, splits.empty() ? "" : ", each node at its cheapest split");
   fmt::print("makespan     {:.3f} ms estimated: {:.2f}x serial, {:.1f}% above the lower bound\n", st.makespan_ms,
              st.makespan_ms > 0 ? st.serial_ms / st.makespan_ms : 1.0,
              st.lower_bound_ms > 0 ? 100 * (st.makespan_ms / st.lower_bound_ms - 1) : 0.0);
@@ -141,8 +164,9 @@ void run_compile(const CompileOptions& opts) {
     fmt::print("worker {:<5} {} steps, busy {:.3f} ms ({:.0f}%)\n", w, s.plan.workers[w].steps.size(), s.simulation.busy_ms[w],
                st.makespan_ms > 0 ? 100 * s.simulation.busy_ms[w] / st.makespan_ms : 0.0);
   }
-  fmt::print("compile      {:.3f} ms (clustering {:.3f}, merging {:.3f}, mapping {:.3f}, simulation {:.3f}, cloning {:.3f})\n",
-             s.times.total_ms, s.times.clustering_ms, s.times.merging_ms, s.times.mapping_ms, s.times.simulation_ms, s.times.cloning_ms);
+  fmt::print("compile      {:.3f} ms (clustering {:.3f}, merging {:.3f}, mapping {:.3f}, simulation {:.3f}, cloning {:.3f}, splitting {:.3f})\n",
+             s.times.total_ms, s.times.clustering_ms, s.times.merging_ms, s.times.mapping_ms, s.times.simulation_ms, s.times.cloning_ms,
+             s.times.splitting_ms);
   for (const std::string* file : {&opts.output, &opts.gantt, &opts.dot}) {
     if (!file->empty()) fmt::print("wrote        {}\n", *file);
   }
@@ -163,6 +187,7 @@ void add_compile_command(CLI::App& app) {
   cmd->add_flag("--charge-bytes", opts->charge_bytes, "Also charge the bytes crossing threads at the machine's bandwidth");
   cmd->add_flag("--no-merge", opts->no_merge, "Skip merging clusters with disjoint spans");
   cmd->add_flag("--no-clone", opts->no_clone, "Skip cloning cheap nodes");
+  cmd->add_flag("--no-split", opts->no_split, "Branch parallelism only: never split a node into slices");
   add_model_options(*cmd, opts->load);
   cmd->callback([opts] { run_compile(*opts); });
 }

@@ -7,6 +7,7 @@
 
 #include "cli/graph_dot.h"
 #include "cli/profiling.h"
+#include "runtime/slicing.h"
 #include "cost/measured_costs.h"
 #include "cost/cost_model.h"
 #include "ir/onnx_import.h"
@@ -51,7 +52,7 @@ LoadedModel load_model(const std::string& path, const ModelOptions& options) {
   }
   cost::MeasuredCosts measured;
   if (options.costs == "measured") {
-    std::string cache = profile_cache_path(path, options.no_prune ? "unpruned" : "pruned");
+    std::string cache = profile_cache_path(path, options.no_prune ? "unpruned+slices" : "pruned+slices");
     if (std::filesystem::exists(cache)) {
       measured = cost::load_measured_costs(cache);
       m.cost_source = "measured (cached in " + cache + ")";
@@ -67,8 +68,34 @@ LoadedModel load_model(const std::string& path, const ModelOptions& options) {
   }
   size_t missing = 0;
   m.node_ms = cost::costs_for_graph(m.graph, measured, &missing);
+  m.slice_ms.assign(m.graph.nodes().size(), {});
+  for (const ir::Node& n : m.graph.nodes()) {
+    if (auto it = measured.slice_ms.find(n.name); !n.removed && it != measured.slice_ms.end()) m.slice_ms[static_cast<size_t>(n.id)] = it->second;
+  }
   if (missing > 0) m.cost_source += fmt::format(", {} nodes estimated analytically", missing);
   return m;
+}
+
+schedule::SliceCostFn slice_cost_fn_for(const LoadedModel& model) {
+  if (model.slice_ms.empty()) {  // analytic costs
+    return [&graph = model.graph, &node_ms = model.node_ms](ir::NodeId node, int slices) {
+      if (slices < 2 || !runtime::can_slice(graph.node(node).op_type)) return -1.0;
+      return node_ms[static_cast<size_t>(node)] / slices * 1.15;
+    };
+  }
+  return [&slice_ms = model.slice_ms](ir::NodeId node, int slices) {
+    const std::map<int, double>& measured = slice_ms[static_cast<size_t>(node)];
+    if (slices < 2 || measured.empty()) return -1.0;
+    if (auto it = measured.find(slices); it != measured.end()) return it->second;
+    const auto& [largest, largest_ms] = *measured.rbegin();
+    if (slices > largest) {  // beyond the profile: only if the largest profiled count split
+      return largest == kProfiledSliceCounts.back() ? largest_ms * largest / slices : -1.0;
+    }
+    auto below = measured.lower_bound(slices);  // the next profiled count above; scale the one below
+    if (below == measured.begin()) return -1.0;
+    --below;
+    return below->second * below->first / slices;
+  };
 }
 
 }  // namespace ramiel::cli

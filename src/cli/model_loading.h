@@ -3,6 +3,7 @@
 /// Loading a model for a CLI command: import, optional passes, and node costs. Shared by every
 /// subcommand so they all see the same graph.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 #include "ir/graph.h"
 #include "passes/pass.h"
+#include "schedule/slice_costs.h"
 
 namespace ramiel::cli {
 
@@ -27,6 +29,9 @@ struct ModelOptions {
 struct LoadedModel {
   ir::Graph graph;                  ///< The graph after the pipeline's passes.
   std::vector<double> node_ms;      ///< Cost of each node (indexed by NodeId).
+  /// Per node id, slice count -> time of its slowest slice (measured costs only; empty: the node
+  /// was not measured split).
+  std::vector<std::map<int, double>> slice_ms;
   std::string cost_source;          ///< Where the costs came from ("analytic", a file...).
   size_t nodes_before_pruning = 0;  ///< Live nodes straight after import.
   std::vector<passes::PassReport> passes;  ///< What each pruning pass did (empty with --no-prune).
@@ -37,5 +42,13 @@ void add_model_options(CLI::App& cmd, ModelOptions& options);
 
 /// Imports `path` and computes costs. Throws ramiel::Error.
 LoadedModel load_model(const std::string& path, const ModelOptions& options);
+
+/// The cost of splitting each node of `model` for the hybrid scheduler. Measured costs: the
+/// profiled slowest slice for the counts that were profiled; a larger count k extrapolates from the
+/// largest profiled count c as slice(c) * c / k; nodes the profile could not split do not split.
+/// Analytic costs: an operator whose kernel splits (runtime::can_slice) costs node / k * 1.15 per
+/// slice (narrow slices run less efficiently); the runtime runs a node whole where its shape
+/// does not split after all.
+schedule::SliceCostFn slice_cost_fn_for(const LoadedModel& model);
 
 }  // namespace ramiel::cli

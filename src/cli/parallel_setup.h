@@ -7,6 +7,7 @@
 
 #include "cli/model_loading.h"
 #include "runtime/parallel_program.h"
+#include "schedule/plan_lowering.h"
 #include "schedule/scheduler.h"
 
 namespace ramiel::cli {
@@ -21,7 +22,12 @@ struct ParallelSetup {
 int default_threads();
 
 /// Schedules `model` on at most `threads` workers and lowers the plan into `model.graph`
-/// (which gains the clone nodes). Throws kInvalidArgument for threads < 1.
-ParallelSetup plan_parallel(LoadedModel& model, int threads);
+/// (which gains the clone nodes). With `split`, the hybrid scheduler may also split nodes into
+/// slices (slice_cost_fn_for(model)); without, branch parallelism only. Throws kInvalidArgument
+/// for threads < 1.
+ParallelSetup plan_parallel(LoadedModel& model, int threads, bool split = true);
+
+/// The runtime's form of a lowered plan (one ScheduledNode per step, slices kept).
+runtime::NodeSchedule to_node_schedule(const schedule::WorkerNodes& workers);
 
 }  // namespace ramiel::cli

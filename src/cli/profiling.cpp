@@ -10,39 +10,78 @@
 
 #include "cli/model_inputs.h"
 #include "runtime/session.h"
+#include "runtime/slicing.h"
 
 namespace ramiel::cli {
 
-cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& model_path, int runs, int warmup, bool progress) {
-  runtime::SessionOptions so;
-  so.input_dims = concrete_input_dims(graph, nullptr);
-  runtime::Session session(graph, so);
+namespace {
+
+double median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+// Runs `session` `runs` times after `warmup` and returns per (node, slice) the median time of its
+// steps (a node's layout conversions count with slice 0).
+std::map<std::pair<std::string, int>, double> profile_session(runtime::Session& session, int runs, int warmup,
+                                                              const std::string& label, bool progress) {
   std::vector<ir::Tensor> inputs;
   for (size_t i = 0; i < session.inputs().size(); ++i) {
     inputs.push_back(random_tensor(session.inputs()[i].dtype, session.inputs()[i].dims, 4321 + i));
   }
   for (int i = 0; i < warmup; ++i) session.run(inputs);
-  std::map<std::string, std::vector<double>> samples;
+  std::map<std::pair<std::string, int>, std::vector<double>> samples;
   for (int r = 0; r < runs; ++r) {
     std::vector<runtime::StepProfile> profile;
     session.run_profiled(inputs, profile);
-    std::map<std::string, double> per_node;
-    for (const auto& step : profile) per_node[step.node] += step.ms;
-    for (const auto& [node, ms] : per_node) samples[node].push_back(ms);
+    std::map<std::pair<std::string, int>, double> per_part;
+    for (const auto& step : profile) per_part[{step.node, step.slice}] += step.ms;
+    for (const auto& [part, ms] : per_part) samples[part].push_back(ms);
     if (progress) {
       int width = 30, done = (r + 1) * width / runs;
-      fmt::print(stderr, "\rprofiling [{}{}] {}/{}", std::string(static_cast<size_t>(done), '#'),
+      fmt::print(stderr, "\rprofiling {:<9} [{}{}] {}/{}", label, std::string(static_cast<size_t>(done), '#'),
                  std::string(static_cast<size_t>(width - done), '.'), r + 1, runs);
     }
   }
   if (progress) fmt::print(stderr, "\n");
+  std::map<std::pair<std::string, int>, double> medians;
+  for (auto& [part, v] : samples) medians[part] = median(std::move(v));
+  return medians;
+}
+
+}  // namespace
+
+cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& model_path, int runs, int warmup, bool progress,
+                                  const std::vector<int>& slice_counts) {
+  runtime::SessionOptions so;
+  so.input_dims = concrete_input_dims(graph, nullptr);
   cost::MeasuredCosts costs;
   costs.model = model_path;
   costs.machine = cost::machine_description();
   costs.runs = runs;
-  for (auto& [node, v] : samples) {
-    std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-    costs.node_ms[node] = v[v.size() / 2];
+  {
+    runtime::Session session(graph, so);
+    for (const auto& [part, ms] : profile_session(session, runs, warmup, "nodes", progress)) costs.node_ms[part.first] = ms;
+  }
+  // Slices: every node whose kernel may split, split `count` ways, run serially; a node's slice
+  // cost is its slowest slice. Nodes whose shapes do not split run whole and get no entry.
+  for (int count : slice_counts) {
+    runtime::SessionOptions sliced = so;
+    for (const ir::Node& n : graph.nodes()) {
+      if (!n.removed && runtime::can_slice(n.op_type)) sliced.slices[n.id] = count;
+    }
+    if (sliced.slices.empty()) break;
+    runtime::Session session(graph, sliced);
+    const auto& split = session.program().split_nodes;
+    if (split.empty()) continue;
+    std::map<std::string, double> slowest;
+    for (const auto& [part, ms] : profile_session(session, std::max(1, runs / 2), 1, fmt::format("{} slices", count), progress)) {
+      slowest[part.first] = std::max(slowest[part.first], ms);
+    }
+    for (const auto& [node, k] : split) {
+      const std::string& name = graph.node(node).name;
+      if (slowest.count(name)) costs.slice_ms[name][k] = slowest[name];
+    }
   }
   std::vector<double> measured(graph.nodes().size(), -1.0);
   for (const ir::Node& n : graph.nodes()) {

@@ -4,16 +4,22 @@
 /// `run`/`bench`/`compile --measured`), with a per-model, per-machine cache.
 
 #include <string>
+#include <vector>
 
 #include "cost/measured_costs.h"
 #include "ir/graph.h"
 
 namespace ramiel::cli {
 
+/// Slice counts profiled by default (hybrid parallelism); larger counts are extrapolated.
+inline const std::vector<int> kProfiledSliceCounts = {2, 4};
+
 /// Runs `graph` serially `runs` times after `warmup` runs on random inputs and returns each node's
 /// median time (the sum of its steps, layout conversions included) plus calibrated machine
-/// constants. Shows a progress bar on stderr when `progress`.
-cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& model_path, int runs, int warmup, bool progress);
+/// constants; then, for each of `slice_counts`, the slowest slice of every node whose kernel splits
+/// that many ways (runs / 2 runs each). Shows progress bars on stderr when `progress`.
+cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& model_path, int runs, int warmup, bool progress,
+                                  const std::vector<int>& slice_counts = kProfiledSliceCounts);
 
 /// Cache file for the profile of `model_path` (keyed by path, size, mtime, machine and `variant`).
 std::string profile_cache_path(const std::string& model_path, const std::string& variant);

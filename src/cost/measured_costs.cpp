@@ -18,6 +18,11 @@ void save_measured_costs(const MeasuredCosts& costs, const std::string& path) {
   j["machine"] = costs.machine;
   j["runs"] = costs.runs;
   j["node_ms"] = costs.node_ms;
+  nlohmann::json slices = nlohmann::json::object();
+  for (const auto& [node, by_count] : costs.slice_ms) {
+    for (const auto& [count, ms] : by_count) slices[node][std::to_string(count)] = ms;
+  }
+  j["slice_ms"] = slices;
   if (costs.calibrated) {
     j["calibrated"] = {{"gflops", costs.calibrated->gflops},
                        {"gbytes_per_s", costs.calibrated->gbytes_per_s},
@@ -39,6 +44,11 @@ MeasuredCosts load_measured_costs(const std::string& path) {
     c.machine = j.value("machine", "");
     c.runs = j.value("runs", 0);
     c.node_ms = j.at("node_ms").get<std::map<std::string, double>>();
+    if (j.contains("slice_ms")) {
+      for (const auto& [node, by_count] : j["slice_ms"].items()) {
+        for (const auto& [count, ms] : by_count.items()) c.slice_ms[node][std::stoi(count)] = ms.get<double>();
+      }
+    }
     if (j.contains("calibrated")) {
       const auto& m = j["calibrated"];
       MachineModel mm;

@@ -19,6 +19,9 @@ struct MeasuredCosts {
   std::string machine;                        ///< CPU description the profile was taken on.
   int runs = 0;                               ///< Profiled runs the medians are over.
   std::map<std::string, double> node_ms;      ///< Node name -> median milliseconds.
+  /// Node name -> slice count -> median milliseconds of its slowest slice (layout conversions of
+  /// the output counted with slice 0), for the nodes whose kernels split (hybrid parallelism).
+  std::map<std::string, std::map<int, double>> slice_ms;
   std::optional<MachineModel> calibrated;     ///< Machine constants fitted to these measurements.
 };
 

@@ -10,6 +10,7 @@
 
 #include "ir/graph.h"
 #include "ir/tensor.h"
+#include "runtime/slicing.h"
 
 namespace ramiel::runtime {
 
@@ -47,6 +48,10 @@ struct KernelInit {
   /// Layout-aware kernels write rank-4 outputs in this layout when it is valid for their dims
   /// (runtime::choose_output_layout), else plain; output_infos() says which.
   Layout output_layout = Layout::kPlain;
+  /// The part of the output this kernel computes (whole by default). A sliced kernel still reports
+  /// the whole output in output_infos() and receives the whole output tensor in run(), but writes
+  /// only its own part; kernels that cannot split throw kUnsupported.
+  SliceSpec slice;
 };
 
 /// A prepared operator. run() is called many times, possibly from different threads (never

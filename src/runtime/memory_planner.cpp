@@ -8,10 +8,13 @@ namespace {
 
 size_t align_up(size_t n, size_t alignment) { return (n + alignment - 1) / alignment * alignment; }
 
-// Every use of `a` (its writer and all readers) is ordered before `b` is written.
+// Every use of `a` (its writers and all readers) is ordered before every writer of `b`.
 bool entirely_before(const BufferLifetime& a, const BufferLifetime& b, const HappensBefore& hb) {
-  if (!hb(a.writer, b.writer)) return false;
-  return std::all_of(a.readers.begin(), a.readers.end(), [&](StepId r) { return hb(r, b.writer); });
+  auto before_b = [&](StepId use) {
+    return hb(use, b.writer) && std::all_of(b.co_writers.begin(), b.co_writers.end(), [&](StepId w) { return hb(use, w); });
+  };
+  return before_b(a.writer) && std::all_of(a.co_writers.begin(), a.co_writers.end(), before_b) &&
+         std::all_of(a.readers.begin(), a.readers.end(), before_b);
 }
 
 }  // namespace

@@ -26,6 +26,9 @@ struct BufferLifetime {
   size_t bytes = 0;               ///< Size; 0-byte buffers get offset 0 and never conflict.
   StepId writer = 0;              ///< The step that writes the buffer (before any reader).
   std::vector<StepId> readers;    ///< Every step that reads it (may be empty).
+  /// Further steps that write disjoint parts of the buffer, unordered with `writer` (the slices of
+  /// a split node); the buffer is live from the first of them.
+  std::vector<StepId> co_writers;
 };
 
 /// True if step `a` is guaranteed to finish before step `b` starts (a strict partial order).

@@ -355,9 +355,10 @@ class Builder {
     }
 
     std::unique_ptr<Kernel> kernel;
+    std::vector<std::unique_ptr<Kernel>> slices = create_slices(node, init);
     try {
       KernelFactory factory = find_kernel(node.op_type, node.domain);
-      kernel = factory(init);
+      kernel = slices.empty() ? factory(init) : std::move(slices.front());
     } catch (const Error& e) {
       rethrow_tagged(e, node);
     }
@@ -409,6 +410,9 @@ class Builder {
           if (d < 0) throw Error(ErrorKind::kInternal, node_label(node) + ": kernel gave output dims " + ir::to_string(s.dims));
         }
         s.buffer = add_buffer(s, step_id);
+        for (size_t k = 1; k < slices.size(); ++k) {
+          p_.buffers[static_cast<size_t>(s.buffer)].co_writers.push_back(step_id + static_cast<int>(k));
+        }
       }
       int slot = add_slot(std::move(s));
       step.outputs.push_back(slot);
@@ -425,7 +429,47 @@ class Builder {
       ++p_.stats.kernels;
     }
     step.kernel = std::move(kernel);
-    p_.steps.push_back(std::move(step));
+    if (slices.empty()) {
+      p_.steps.push_back(std::move(step));
+      return;
+    }
+    // One step per slice: same operands, each kernel writing its own part of the output.
+    const int count = static_cast<int>(slices.size());
+    p_.split_nodes[n] = count;
+    for (int k = 0; k < count; ++k) {
+      Step part;
+      part.node = step.node;
+      part.op = step.op;
+      part.inputs = step.inputs;
+      part.outputs = step.outputs;
+      part.physical = step.physical;
+      part.slice = SliceSpec{k, count};
+      part.kernel = k == 0 ? std::move(step.kernel) : std::move(slices[static_cast<size_t>(k)]);
+      p_.steps.push_back(std::move(part));
+    }
+    p_.stats.kernels += static_cast<size_t>(count - 1);
+  }
+
+  // The slice kernels of `node` when options ask to split it and its kernel can compute every
+  // slice (one static output, not a view); empty otherwise, and the node runs whole.
+  std::vector<std::unique_ptr<Kernel>> create_slices(const ir::Node& node, const KernelInit& init) {
+    auto it = o_.slices.find(node.id);
+    if (it == o_.slices.end() || it->second < 2 || node.outputs.size() != 1 || !can_slice(node.op_type)) return {};
+    std::vector<std::unique_ptr<Kernel>> slices;
+    try {
+      KernelFactory factory = find_kernel(node.op_type, node.domain);
+      for (int k = 0; k < it->second; ++k) {
+        KernelInit part = init;
+        part.slice = SliceSpec{k, it->second};
+        slices.push_back(factory(part));
+        const auto& infos = slices.back()->output_infos();
+        if (infos.size() != 1 || infos[0].dynamic || infos[0].constant != nullptr || slices.back()->view_of_input(0) >= 0) return {};
+      }
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kUnsupported) throw;
+      return {};  // this shape or layout does not split: run whole
+    }
+    return slices;
   }
 
   void finish() {

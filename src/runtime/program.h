@@ -44,6 +44,7 @@ struct Step {
   std::vector<int> inputs;          ///< Slot per kernel input (-1 for an omitted optional input).
   std::vector<int> outputs;         ///< Slot per kernel output.
   std::vector<bool> physical;       ///< Per input then output: the kernel sees physical dims (runtime::physical_dims).
+  SliceSpec slice;                  ///< Which part of the node's output the kernel computes (whole unless split).
   bool skip = false;                ///< Every output is a view: nothing to run.
   std::vector<ir::Tensor> in;       ///< Tensors handed to run() (bound at allocation).
   std::vector<ir::Tensor> out;      ///< Tensors handed to run() (bound at allocation).
@@ -53,8 +54,9 @@ struct Step {
 /// session copying inputs in, s + 1 = steps[s], steps.size() + 1 = the session copying outputs out.
 struct BufferUse {
   size_t bytes = 0;                 ///< Size in bytes.
-  int writer = 0;                   ///< Step id that writes it.
+  int writer = 0;                   ///< Step id that writes it (the first slice of a split node).
   std::vector<int> readers;         ///< Step ids that read it (through any aliasing slot).
+  std::vector<int> co_writers;      ///< The other slices of a split node, which write the rest.
 };
 
 /// Counts reported by `ramiel run` and tests.
@@ -81,6 +83,7 @@ struct Program {
   Layout activation_layout = Layout::kPlain;  ///< Layout of rank-4 activations between layout-aware ops.
   std::deque<ir::Tensor> constants;      ///< Tensors handed to kernels as TensorInfo::constant (stable addresses).
   std::vector<std::unique_ptr<ir::Node>> owned_nodes;  ///< Node copies with remapped attributes (NHWC).
+  std::map<ir::NodeId, int> split_nodes;  ///< Nodes whose kernel runs as slices: node -> slice count.
 };
 
 /// Choices for build_program().
@@ -90,6 +93,10 @@ struct BuildOptions {
   bool fold_constants = true;                ///< Evaluate all-constant nodes once.
   std::map<std::string, ir::Dims> input_dims;  ///< Dims for graph inputs with symbolic dims.
   int threads = 1;                           ///< KernelInit::threads for every kernel.
+  /// Nodes to split into slices (node -> count >= 2), each slice a step of its own that writes one
+  /// part of the output. A node whose kernel cannot compute such slices runs whole (see
+  /// Program::split_nodes for what was split).
+  std::map<ir::NodeId, int> slices;
 };
 
 /// Creates every kernel in topological order (propagating dtype, dims, constants and layouts),

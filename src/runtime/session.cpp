@@ -36,15 +36,21 @@ Session::Session(ir::Graph graph, const SessionOptions& options)
       options.activation_layout ? *options.activation_layout : preferred_activation_layout();
   build.fold_constants = options.fold_constants;
   build.input_dims = options.input_dims;
+  const bool parallel = options.schedule && options.schedule->workers.size() > 1;
+  build.slices = options.slices;
+  if (parallel) {
+    for (const auto& [node, count] : options.schedule->split_nodes()) build.slices[node] = count;
+  }
+  build.threads = parallel ? 1 : std::max(1, options.kernel_threads);
   program_ = build_program(*graph_, build);
 
   // Memory: one arena, buffers placed by lifetime: in serial step order, or under the parallel
   // schedule's happens-before order so that a buffer is reused only once every reader of its old
   // value is ordered before the new writer.
   std::vector<BufferLifetime> lifetimes;
-  for (const BufferUse& b : program_.buffers) lifetimes.push_back({b.bytes, b.writer, b.readers});
+  for (const BufferUse& b : program_.buffers) lifetimes.push_back({b.bytes, b.writer, b.readers, b.co_writers});
   MemoryPlan plan;
-  if (options.schedule && options.schedule->workers.size() > 1) {
+  if (parallel) {
     static_schedule_ = schedule_program(program_, *options.schedule, graph_->nodes().size());
     ScheduleOrder order(static_schedule_);
     plan = plan_memory(lifetimes, program_happens_before(order, program_.steps.size()));
@@ -159,7 +165,7 @@ std::vector<ir::Tensor> Session::run_profiled(std::span<const ir::Tensor> inputs
   run_serial_profiled(program_, *graph_, ms);
   if (profile.size() != program_.steps.size()) {
     profile.clear();
-    for (const Step& step : program_.steps) profile.push_back({graph_->node(step.node).name, step.op, 0.0});
+    for (const Step& step : program_.steps) profile.push_back({graph_->node(step.node).name, step.op, 0.0, step.slice.index});
   }
   for (size_t i = 0; i < ms.size(); ++i) profile[i].ms += ms[i];
   return collect_outputs();

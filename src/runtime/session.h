@@ -35,6 +35,12 @@ struct SessionOptions {
   std::optional<NodeSchedule> schedule;
   /// Concrete dims for graph inputs whose declared shape has symbolic dims.
   std::map<std::string, ir::Dims> input_dims;
+  /// Nodes to split into slices (node -> count) even without a parallel schedule (e.g. to profile
+  /// slice costs serially). A parallel schedule's sliced nodes are split in any case.
+  std::map<ir::NodeId, int> slices;
+  /// OpenMP threads every oneDNN kernel may use when the session runs serially (intra-operator
+  /// parallelism by oneDNN itself, the alternative to slices). Parallel schedules use 1.
+  int kernel_threads = 1;
 };
 
 /// Name, element type and dims of a graph input or output.
@@ -49,6 +55,7 @@ struct StepProfile {
   std::string node;  ///< Owning node's name.
   std::string op;    ///< Op type, or "LayoutConversion".
   double ms = 0;     ///< Total over the profiled runs.
+  int slice = 0;     ///< Slice of a split node's kernel (0 for whole kernels and conversions).
 };
 
 /// A model ready to run. Not thread-safe: one run() at a time.

@@ -19,6 +19,7 @@ constexpr double kRight = 30;
 constexpr double kRowHeight = 30;
 constexpr double kRowGap = 12;
 constexpr double kLineHeight = 17;
+constexpr double kSliceBand = 4;   // height of the dark band marking a slice
 constexpr size_t kColoredOps = 11;  // the rest share the last palette colour
 
 std::string xml_escape(const std::string& text) {
@@ -59,7 +60,10 @@ std::string gantt_svg(const TaskGraph& graph, const Plan& plan, const Simulation
   // Colour operator types by total time, the heaviest first.
   std::map<std::string, double> time_by_op;
   for (size_t w = 0; w < workers; ++w) {
-    for (const Step& s : plan.workers[w].steps) time_by_op[graph.op_type(graph.task_of(s.node))] += step_cost_ms(graph, s);
+    for (size_t s = 0; s < plan.workers[w].steps.size(); ++s) {
+      const StepTiming& timing = sim.steps[w][s];
+      time_by_op[graph.op_type(graph.task_of(plan.workers[w].steps[s].node))] += timing.finish_ms - timing.start_ms;
+    }
   }
   std::vector<std::pair<double, std::string>> ops;
   for (const auto& [op, t] : time_by_op) ops.push_back({-t, op});
@@ -70,7 +74,12 @@ std::string gantt_svg(const TaskGraph& graph, const Plan& plan, const Simulation
   const double header = 14 + kLineHeight * static_cast<double>(1 + options.notes.size()) + 10;
   const double rows_bottom = header + static_cast<double>(workers) * (kRowHeight + kRowGap);
   const double axis_bottom = rows_bottom + 28;
-  const size_t legend_entries = std::min(ops.size(), kColoredOps + 1) + 3;  // + clone, dependency, bound
+  bool has_slices = false;
+  for (const WorkerProgram& program : plan.workers) {
+    for (const Step& s : program.steps) has_slices = has_slices || s.kind == StepKind::kSlice;
+  }
+  // + clone, dependency, bound (+ slice)
+  const size_t legend_entries = std::min(ops.size(), kColoredOps + 1) + 3 + (has_slices ? 1 : 0);
   const size_t legend_per_row = 6;
   const double legend_rows = std::ceil(static_cast<double>(legend_entries) / legend_per_row);
   const double height = axis_bottom + 12 + legend_rows * 22 + 10;
@@ -140,9 +149,15 @@ std::string gantt_svg(const TaskGraph& graph, const Plan& plan, const Simulation
       if (st.kind == StepKind::kClone) {
         svg += fmt::format("<rect x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.0f}\" fill=\"url(#hatch)\"/>", x, top, box, kRowHeight);
       }
-      if (box >= 7.0 * static_cast<double>(op.size()) + 6) {
+      // A slice: dark band along the bottom, and "op i/k" as its label.
+      const std::string label = st.kind == StepKind::kSlice ? fmt::format("{} {}/{}", op, st.slice_index + 1, st.slice_count) : op;
+      if (st.kind == StepKind::kSlice) {
+        svg += fmt::format("<rect x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.0f}\" fill=\"#333\"/>", x,
+                           top + kRowHeight - kSliceBand, box, kSliceBand);
+      }
+      if (box >= 7.0 * static_cast<double>(label.size()) + 6) {
         svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"11\">{}</text>", x + box / 2, top + 19,
-                           xml_escape(op));
+                           xml_escape(label));
       }
       svg += "</g>\n";
     }
@@ -171,6 +186,7 @@ std::string gantt_svg(const TaskGraph& graph, const Plan& plan, const Simulation
     legend.push_back({categorical_color(i), i == kColoredOps && ops.size() > kColoredOps + 1 ? "other ops" : ops[i].second});
   }
   legend.push_back({"hatch", "clone"});
+  if (has_slices) legend.push_back({"slice", "slice i/k of a split node"});
   legend.push_back({"arrow", "cross-worker dependency"});
   if (options.lower_bound_ms > 0) legend.push_back({"bound", "lower bound max(CP, W/P)"});
   for (size_t i = 0; i < legend.size(); ++i) {
@@ -182,6 +198,10 @@ std::string gantt_svg(const TaskGraph& graph, const Plan& plan, const Simulation
     } else if (legend[i].first == "bound") {
       svg += fmt::format("<line x1=\"{:.0f}\" y1=\"{:.0f}\" x2=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#2c7bb6\" stroke-width=\"1.5\" stroke-dasharray=\"6,4\"/>\n",
                          lx + 8, ly, lx + 8, ly + 14);
+    } else if (legend[i].first == "slice") {
+      svg += fmt::format("<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"16\" height=\"14\" fill=\"#f6f6f6\" stroke=\"#333\" stroke-width=\"0.5\"/>"
+                         "<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"16\" height=\"{:.0f}\" fill=\"#333\"/>\n",
+                         lx, ly, lx, ly + 14 - kSliceBand, kSliceBand);
     } else if (legend[i].first == "hatch") {
       svg += fmt::format("<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"16\" height=\"14\" fill=\"url(#hatch)\" stroke=\"#333\" stroke-dasharray=\"3,2\"/>\n", lx, ly);
     } else {

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
 /// The Gantt chart of a simulated plan as a self-contained SVG: one row per worker, one box per
-/// step coloured by operator type (hover for node name, cost and times), clones hatched, idle time
+/// step coloured by operator type (hover for node name, cost and times), clones hatched, slices of
+/// split nodes with a dark bottom band and "op i/k" labels, idle time
 /// visible as empty row, cross-worker dependencies as arrows from the producer's finish to the
 /// consumer's start, and optionally the lower bound as a dashed line.
 

@@ -121,6 +121,7 @@ std::optional<std::string> find_plan_problem(const Plan& plan, const TaskGraph& 
   // 3. Every step's inputs: a local earlier instance, or a delivery no later than the step.
   std::vector<int32_t> local_worker(n, -1);  // worker on which the task was last seen fully computed
   std::vector<int32_t> clone_worker(n, -1);
+  std::vector<uint8_t> local_is_clone(n, 0);  // the instance local_worker holds is a clone
   for (int32_t w = 0; w < workers; ++w) {
     const std::vector<Step>& steps = plan.workers[static_cast<size_t>(w)].steps;
     for (int32_t s = 0; s < static_cast<int32_t>(steps.size()); ++s) {
@@ -134,7 +135,9 @@ std::optional<std::string> find_plan_problem(const Plan& plan, const TaskGraph& 
       }
       for (EdgeId e : graph.in_edges(v)) {
         TaskId u = graph.edge(e).from;
-        if (local_worker[static_cast<size_t>(u)] == w) continue;
+        // The slices of a node are one node at run time, spread over workers: they read the
+        // original outputs, never a clone on their worker.
+        if (local_worker[static_cast<size_t>(u)] == w && !(step.kind == StepKind::kSlice && local_is_clone[static_cast<size_t>(u)])) continue;
         for (const Piece& p : pieces_of(u)) {
           if (p.worker == w) {
             if (p.step < s) continue;
@@ -147,7 +150,10 @@ std::optional<std::string> find_plan_problem(const Plan& plan, const TaskGraph& 
           }
         }
       }
-      if (step.kind != StepKind::kSlice) local_worker[static_cast<size_t>(v)] = w;
+      if (step.kind != StepKind::kSlice) {
+        local_worker[static_cast<size_t>(v)] = w;
+        local_is_clone[static_cast<size_t>(v)] = step.kind == StepKind::kClone ? 1 : 0;
+      }
     }
   }
 

@@ -7,7 +7,9 @@
 /// dependencies. A worker runs its steps in order; before running step s it waits for every
 /// dependency whose (to_worker, to_step) is (itself, s). Which instance of a value a step reads:
 /// the latest instance computed earlier on its own worker (the original node or a clone), if
-/// there is one; otherwise the original node's output, which a dependency then delivers.
+/// there is one; otherwise the original node's output, which a dependency then delivers. The
+/// exception: a kSlice step never reads a clone (the slices of a node are one node at run time,
+/// spread over workers), so it reads the original outputs, locally or delivered.
 
 #include <cstdint>
 #include <optional>
@@ -25,8 +27,8 @@ class TaskGraph;
 enum class StepKind : uint8_t {
   kRun,    ///< Runs the node; its outputs are the ones other workers receive.
   kClone,  ///< Recomputes a node that also runs elsewhere, for this worker's own use only.
-  kSlice,  ///< Runs slice `slice_index` of `slice_count` of the node (intra-op split; reserved:
-           ///< the scheduler does not emit it yet, but the plan, validation, JSON and simulator accept it).
+  kSlice,  ///< Runs slice `slice_index` of `slice_count` of the node (intra-operator split, see splitting.h);
+           ///< its outputs count as computed once every slice has run.
 };
 
 /// Lowercase name of a StepKind ("run", "clone", "slice").
@@ -86,8 +88,8 @@ struct Plan {
 /// task of the graph; every node runs exactly once (as one kRun step, or as slices 0..k-1 of
 /// one k); clones only of cloneable nodes, at most one per worker, never on the worker that runs
 /// the original; every data dependency of every step (clones included) is met by an earlier
-/// instance on the same worker or by a dependency delivered at or before that step; every
-/// dependency is well formed; and program order plus dependencies is acyclic (deadlock-free).
+/// instance on the same worker (for slices: the original, not a clone) or by a dependency
+/// delivered at or before that step; every dependency is well formed; and program order plus dependencies is acyclic (deadlock-free).
 /// O(steps + edges + dependencies).
 std::optional<std::string> find_plan_problem(const Plan& plan, const TaskGraph& graph);
 

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
 /// The task graph as Graphviz DOT, coloured by the worker each node runs on, with its linear
-/// cluster and step in the label, clones as dashed nodes and cross-worker edges in red.
+/// cluster and step in the label, clones as dashed nodes, split nodes double-bordered with the
+/// worker and step of every slice (filled with slice 0's worker), and cross-worker edges in red.
 
 #include <string>
 #include <vector>

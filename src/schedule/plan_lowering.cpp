@@ -21,12 +21,17 @@ WorkerNodes lower_plan(ir::Graph& graph, const Plan& plan) {
     };
     for (const Step& step : plan.workers[w].steps) {
       if (step.kind == StepKind::kSlice) {
-        throw Error(ErrorKind::kUnsupported, "plans with sliced nodes cannot be executed yet");
+        if (step.slice_count < 1 || step.slice_index < 0 || step.slice_index >= step.slice_count) {
+          throw Error(ErrorKind::kInvalidArgument, "plan step runs slice " + std::to_string(step.slice_index) + " of " +
+                                                       std::to_string(step.slice_count) + " of node " + std::to_string(step.node));
+        }
+        result[w].push_back({step.node, step.slice_index, step.slice_count});
+        continue;
       }
       if (step.kind == StepKind::kRun) {
         std::vector<ir::ValueId> inputs = rewire_inputs(graph.node(step.node).inputs);
         if (inputs != graph.node(step.node).inputs) graph.rewire_inputs(step.node, inputs);
-        result[w].push_back(step.node);
+        result[w].push_back({step.node});
         continue;
       }
       // kClone: a copy of the node whose outputs only this worker reads.
@@ -40,7 +45,7 @@ WorkerNodes lower_plan(ir::Graph& graph, const Plan& plan) {
         local[out] = copy;
         out = copy;
       }
-      result[w].push_back(graph.add_node(std::move(clone)));
+      result[w].push_back({graph.add_node(std::move(clone))});
     }
   }
   return result;

@@ -198,6 +198,7 @@ Schedule compile_schedule(const TaskGraph& graph, const SchedulerOptions& option
   result.times.simulation_ms += elapsed_ms(phase);
   stats.workers = result.plan.worker_count();
   stats.makespan_ms = result.simulation.makespan_ms;
+  stats.unsplit_makespan_ms = stats.makespan_ms;
   result.times.total_ms = elapsed_ms(start);
   return result;
 }

@@ -33,6 +33,7 @@ struct PhaseTimes {
   double mapping_ms = 0;     ///< Ranking and mapping clusters onto 1..P workers (each mapping estimates its makespan).
   double simulation_ms = 0;  ///< Building and simulating the chosen plan (cloning simulates on its own).
   double cloning_ms = 0;     ///< Cloning (its own simulations included).
+  double splitting_ms = 0;   ///< compile_hybrid_schedule() only: deciding which nodes to split, trial schedules included.
   double total_ms = 0;       ///< Everything, including the final plan and simulation.
 };
 
@@ -49,6 +50,10 @@ struct ScheduleStats {
   double critical_path_ms = 0;   ///< CP: heaviest path by task cost.
   double lower_bound_ms = 0;     ///< max(CP, W / threads): no plan on `threads` workers can beat it.
   double makespan_ms = 0;        ///< Simulated makespan of the plan.
+  size_t split_nodes = 0;        ///< Nodes split into slices (compile_hybrid_schedule() only).
+  size_t slices = 0;             ///< Slice steps in the plan (the split nodes' slice counts summed).
+  double unsplit_makespan_ms = 0;  ///< compile_hybrid_schedule(): makespan of the schedule without splits (else makespan_ms).
+  int split_trials = 0;          ///< compile_hybrid_schedule(): split sets scheduled and simulated (the unsplit one included).
   std::vector<double> makespan_by_workers;  ///< [p-1]: best mapper estimate with at most p workers, before cloning (NaN: p not tried).
   std::string mapping;                      ///< How the chosen candidate was mapped (e.g. "affinity, linear clusters", "serial").
   LinearClusteringStats clustering;         ///< Work counters of linear clustering.
@@ -58,8 +63,8 @@ struct ScheduleStats {
 struct Schedule {
   Plan plan;                    ///< The plan to run.
   Simulation simulation;        ///< Its simulation.
-  Clustering linear_clusters;   ///< The chains found by linear clustering.
-  Clustering merged_clusters;   ///< The clusters after merging.
+  Clustering linear_clusters;   ///< The chains found by linear clustering (a split node: where its first slice is).
+  Clustering merged_clusters;   ///< The clusters after merging (a split node: where its first slice is).
   ScheduleStats stats;          ///< Summary figures.
   PhaseTimes times;             ///< Compile time per phase.
 };

@@ -6,14 +6,21 @@
 
 namespace ramiel::schedule {
 
-double step_cost_ms(const TaskGraph& graph, const Step& step) {
+double step_cost_ms(const TaskGraph& graph, const Step& step, const SliceCostFn& slice_ms) {
   TaskId t = graph.task_of(step.node);
   if (t == ir::kNone) throw Error(ErrorKind::kInvalidArgument, "plan step names node " + std::to_string(step.node) + ", which the graph does not have");
   double cost = graph.cost_ms(t);
-  return step.kind == StepKind::kSlice ? cost / std::max(step.slice_count, 1) : cost;
+  if (step.kind != StepKind::kSlice) return cost;
+  if (!slice_ms || step.slice_count <= 1) return cost / std::max(step.slice_count, 1);
+  const double slice = slice_ms(step.node, step.slice_count);
+  if (!(slice >= 0)) {
+    throw Error(ErrorKind::kInvalidArgument, "plan splits node " + graph.name(t) + " into " + std::to_string(step.slice_count) +
+                                                 " slices, which its slice costs do not allow");
+  }
+  return slice;
 }
 
-Simulation simulate(const TaskGraph& graph, const Plan& plan, const CommModel& comm) {
+Simulation simulate(const TaskGraph& graph, const Plan& plan, const CommModel& comm, const SliceCostFn& slice_ms) {
   const size_t workers = plan.workers.size();
   Simulation sim;
   sim.steps.resize(workers);
@@ -77,7 +84,7 @@ Simulation simulate(const TaskGraph& graph, const Plan& plan, const CommModel& c
         first_waiter[static_cast<size_t>(blocked_on)] = static_cast<int32_t>(w);
         break;
       }
-      double cost = step_cost_ms(graph, steps[s]);
+      double cost = step_cost_ms(graph, steps[s], slice_ms);
       if (start > free_at[w]) sim.idle_gaps[w].push_back({free_at[w], start});
       sim.steps[w][s] = {start, start + cost};
       free_at[w] = start + cost;

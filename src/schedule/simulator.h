@@ -6,12 +6,13 @@
 /// Model: a worker runs its steps back to back; a step starts when the previous step of its worker
 /// has finished and every dependency delivered to it has arrived (producer finish plus
 /// CommModel::edge_ms of the dependency's bytes). A clone costs what the node costs; a slice
-/// costs the node's cost divided by the slice count.
+/// costs what the SliceCostFn says (the node's cost divided by the slice count when none is given).
 
 #include <vector>
 
 #include "schedule/comm_model.h"
 #include "schedule/plan.h"
+#include "schedule/slice_costs.h"
 #include "schedule/task_graph.h"
 
 namespace ramiel::schedule {
@@ -40,11 +41,15 @@ struct Simulation {
   double idle_ms(size_t worker) const { return makespan_ms - busy_ms[worker]; }
 };
 
-/// Simulates `plan`. O(steps + dependencies + workers). Throws kInvalidArgument if a step or
-/// dependency refers to something missing or the plan deadlocks.
-Simulation simulate(const TaskGraph& graph, const Plan& plan, const CommModel& comm);
+/// Simulates `plan`; kSlice steps cost slice_ms(node, slice_count) (the node's cost divided by the
+/// slice count if slice_ms is empty). O(steps + dependencies + workers), plus one slice_ms call per
+/// slice step. Throws kInvalidArgument if a step or dependency refers to something missing, the
+/// plan deadlocks, or slice_ms says a sliced node cannot be split that way.
+Simulation simulate(const TaskGraph& graph, const Plan& plan, const CommModel& comm, const SliceCostFn& slice_ms = {});
 
-/// Cost of one step of `plan` (a slice costs its share of the node).
-double step_cost_ms(const TaskGraph& graph, const Step& step);
+/// Cost of one step of `plan`: the node's cost for kRun and kClone; for kSlice slice_ms(node,
+/// slice_count), or the node's cost divided by the slice count if slice_ms is empty. Throws
+/// kInvalidArgument for a node the graph lacks or a slice slice_ms rejects (negative cost).
+double step_cost_ms(const TaskGraph& graph, const Step& step, const SliceCostFn& slice_ms = {});
 
 }  // namespace ramiel::schedule

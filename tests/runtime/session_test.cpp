@@ -9,51 +9,14 @@
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/layout.h"
 #include "runtime/session.h"
+#include "support/model_builder.h"
 
 namespace ramiel::runtime {
 namespace {
 
-// Builds IR graphs with real constants and attributes.
-struct ModelBuilder {
-  ir::Graph g;
-  ModelBuilder() { g.opsets[""] = 13; }
-  ir::ValueId input(const std::string& name, ir::Dims dims, ir::DataType dtype = ir::DataType::kFloat32) {
-    ir::ValueId id = g.add_value(name, dtype, std::move(dims));
-    g.add_input(id);
-    return id;
-  }
-  ir::ValueId constant(const std::string& name, ir::Tensor t) {
-    ir::ValueId id = g.add_value(name, t.dtype(), t.dims());
-    g.set_constant(id, std::move(t));
-    return id;
-  }
-  ir::ValueId node(const std::string& op, std::vector<ir::ValueId> inputs, std::map<std::string, ir::Attribute> attrs = {},
-                   const std::string& name = "") {
-    ir::Node n;
-    n.name = name.empty() ? op + "_" + std::to_string(g.nodes().size()) : name;
-    n.op_type = op;
-    n.inputs = std::move(inputs);
-    n.attributes = std::move(attrs);
-    n.outputs.push_back(g.add_value(n.name + "_out"));
-    ir::ValueId out = n.outputs[0];
-    g.add_node(std::move(n));
-    return out;
-  }
-  void output(ir::ValueId id) { g.add_output(id); }
-};
-
-ir::Attribute ints(std::vector<int64_t> v) {
-  ir::Attribute a;
-  a.type = ir::Attribute::Type::kInts;
-  a.ints = std::move(v);
-  return a;
-}
-ir::Attribute integer(int64_t v) {
-  ir::Attribute a;
-  a.type = ir::Attribute::Type::kInt;
-  a.i = v;
-  return a;
-}
+using testing::ModelBuilder;
+using testing::ints;
+using testing::integer;
 
 ir::Tensor random_tensor(ir::Dims dims, std::mt19937& rng) {
   ir::Tensor t(ir::DataType::kFloat32, std::move(dims));

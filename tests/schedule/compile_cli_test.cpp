@@ -37,6 +37,22 @@ TEST(CompileCli, JsonFiguresPlanGanttAndDot) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_LE(j["workers"].get<int>(), 4);
+  // Analytic slice costs: the hybrid plan splits convolutions; every split node lists its slices.
+  ASSERT_TRUE(j.contains("split_nodes"));
+  EXPECT_TRUE(j["split_nodes"].is_array());
+  EXPECT_GT(j["split_nodes"].size(), 0u);
+  int slices = 0;
+  for (const auto& split : j["split_nodes"]) {
+    EXPECT_TRUE(split["op"] == "Conv" || split["op"] == "MatMul") << split.dump();
+    EXPECT_GE(split["slices"].get<int>(), 2);
+    slices += split["slices"].get<int>();
+  }
+  EXPECT_EQ(j["slices"].get<int>(), slices);
+  auto branch_only = run_cli("compile " + model.string() + " --threads 4 --json --no-split");
+  ASSERT_EQ(branch_only.exit_code, 0) << branch_only.err;
+  nlohmann::json b = nlohmann::json::parse(branch_only.out);
+  EXPECT_EQ(b["split_nodes"].size(), 0u);
+  EXPECT_GE(b["makespan_ms"].get<double>(), j["makespan_ms"].get<double>() * (1 - 1e-9));
   EXPECT_LE(j["lower_bound_ms"].get<double>(), j["makespan_ms"].get<double>() * (1 + 1e-9));
   EXPECT_LE(j["makespan_ms"].get<double>(), j["serial_ms"].get<double>() * (1 + 1e-9));
 

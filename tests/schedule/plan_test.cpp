@@ -115,6 +115,24 @@ TEST(Plan, ClonesAndSlices) {
   EXPECT_NE(problem(sliced, g).find("slice 1 of node"), std::string::npos) << problem(sliced, g);
 }
 
+TEST(Plan, SlicesReadTheOriginalNotAClone) {
+  TaskGraph g = diamond();
+  // Task 2 split over both workers; worker 1 has a clone of task 0 but its slice must still get
+  // the original delivered (all slices are one node at run time).
+  Plan plan;
+  plan.workers = {WorkerProgram{{{StepKind::kRun, 0}, {StepKind::kRun, 1}, {StepKind::kSlice, 2, 0, 2}, {StepKind::kRun, 3}}},
+                  WorkerProgram{{{StepKind::kClone, 0}, {StepKind::kSlice, 2, 1, 2}}}};
+  plan.dependencies = {CrossDependency{2, {}, 0, 1, 1, 0, 3}};
+  EXPECT_NE(problem(plan, g).find("needs t0"), std::string::npos) << problem(plan, g);
+  plan.dependencies.insert(plan.dependencies.begin(), CrossDependency{0, {}, 0, 0, 0, 1, 1});
+  EXPECT_EQ(problem(plan, g), "ok");
+  // A whole step may read the clone.
+  plan.workers[1].steps[1] = {StepKind::kRun, 2};
+  plan.workers[0].steps.erase(plan.workers[0].steps.begin() + 2);
+  plan.dependencies = {CrossDependency{2, {}, 0, 1, 1, 0, 2}};
+  EXPECT_EQ(problem(plan, g), "ok");
+}
+
 TEST(PlanJson, RoundTripsEveryStepKind) {
   TaskGraph g = diamond();
   Plan plan = assemble_plan(g, {{{0}, {1}, {3}}, {{0, true}, {2}}});

@@ -51,6 +51,22 @@ TEST(Simulator, SlicesCostTheirShare) {
   EXPECT_DOUBLE_EQ(simulate(g, plan, CommModel{}).makespan_ms, 2);
 }
 
+TEST(Simulator, SlicesCostWhatTheSliceCostsSay) {
+  TaskGraph g = make_graph({4, 1}, {{0, 1}});
+  Plan plan;
+  plan.workers = {WorkerProgram{{{StepKind::kSlice, 0, 0, 2}, {StepKind::kRun, 1}}}, WorkerProgram{{{StepKind::kSlice, 0, 1, 2}}}};
+  plan.dependencies = {CrossDependency{0, {}, 0, 1, 0, 0, 1}};
+  SliceCostFn slices = [](ir::NodeId node, int k) { return node == 0 && k == 2 ? 3.0 : -1.0; };
+  Simulation sim = simulate(g, plan, CommModel{0.0, 0.0}, slices);
+  EXPECT_DOUBLE_EQ(sim.steps[1][0].finish_ms, 3);
+  EXPECT_DOUBLE_EQ(sim.makespan_ms, 4);
+  EXPECT_DOUBLE_EQ(step_cost_ms(g, plan.workers[0].steps[0], slices), 3);
+  EXPECT_DOUBLE_EQ(step_cost_ms(g, plan.workers[0].steps[1], slices), 1);
+  // A split the slice costs do not allow is an error.
+  SliceCostFn unsplittable = [](ir::NodeId, int) { return -1.0; };
+  EXPECT_THROW(simulate(g, plan, CommModel{}, unsplittable), Error);
+}
+
 TEST(Simulator, DeadlockAndBadReferencesThrow) {
   TaskGraph g = make_graph({1, 1, 1, 1}, {{0, 2}, {1, 3}});
   Plan plan;

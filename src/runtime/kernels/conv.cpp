@@ -7,6 +7,11 @@
 // format `any` and reordered per run into the format it picks (plain NCHW convolution is 1.8-8.5x
 // slower, see shared/README.md); likewise a plain dst. Weights always use format `any` and are
 // packed once at creation when constant.
+//
+// Slices (KernelInit::slice): a batch-1 convolution splits by output channels, whole channel blocks
+// (or whole groups) per slice, so each slice writes one contiguous part of the output.
+#include <algorithm>
+#include <cstddef>
 #include <memory>
 
 #include "ramiel/error.h"
@@ -22,6 +27,58 @@ using dnnl_util::AlignedBuffer;
 using dnnl_util::BoundPrimitive;
 using dnnl_util::BoundReorder;
 using Tag = dnnl::memory::format_tag;
+
+// One slice of a convolution: the sub-problem it solves and where its operands start (elements).
+struct ConvSlice {
+  TensorInfo x, y;               // the slice's src and dst (dims of the part; layouts of the whole)
+  int64_t out_channels = 0;      // output channels of the slice
+  int64_t groups = 1;            // groups of the slice
+  int64_t out_begin = 0;         // first output channel (weights and bias start there)
+  int64_t x_offset = 0, y_offset = 0;
+};
+
+// Splits output channels (whole groups for grouped convolutions) so that every slice's src and dst
+// are contiguous: batch 1, plain or channel-blocked layouts, boundaries on channel blocks. NHWC
+// channel slices would be strided, which oneDNN runs with its reference kernel: refused.
+ConvSlice slice_conv(const SliceSpec& slice, const TensorInfo& x, const TensorInfo& y, int64_t group,
+                     const std::string& what) {
+  const int64_t c = x.dims[1], m = y.dims[1];
+  ConvSlice part{x, y, m, group, 0, 0, 0};
+  if (slice.whole()) return part;
+  auto refuse = [&](const std::string& why) -> ConvSlice {
+    throw Error(ErrorKind::kUnsupported, what + ": cannot compute " + slice.describe() + ": " + why);
+  };
+  if (x.dims.size() != 4 || x.dims[0] != 1) return refuse("only batch-1 2-D convolutions split");
+  if (x.layout == Layout::kNhwc || y.layout == Layout::kNhwc) return refuse("channel slices of NHWC tensors are strided");
+  const int64_t x_block = std::max<int64_t>(1, channel_block(x.layout)), y_block = std::max<int64_t>(1, channel_block(y.layout));
+  const int64_t mg = m / group, cg = c / group;
+  // Smallest run of groups (a unit) whose input and output channels are whole blocks.
+  int64_t unit = 1;
+  if (group > 1) {
+    while (unit <= group && ((unit * mg) % y_block != 0 || (unit * cg) % x_block != 0 || group % unit != 0)) ++unit;
+    if (unit > group) return refuse("groups do not align with channel blocks");
+  }
+  const int64_t units = group == 1 ? (m + y_block - 1) / y_block : group / unit;
+  if (units < slice.count) return refuse(std::to_string(units) + " channel blocks");
+  auto [u0, u1] = slice_range(units, slice.index, slice.count);
+  const int64_t spatial_y = y.dims[2] * y.dims[3], spatial_x = x.dims[2] * x.dims[3];
+  if (group == 1) {
+    const int64_t m0 = u0 * y_block, m1 = std::min(m, u1 * y_block);
+    part.out_channels = m1 - m0;
+    part.out_begin = m0;
+    part.y_offset = m0 * spatial_y;
+  } else {
+    const int64_t g0 = u0 * unit, g1 = u1 * unit;
+    part.groups = g1 - g0;
+    part.out_channels = part.groups * mg;
+    part.x.dims[1] = part.groups * cg;
+    part.x_offset = g0 * cg * spatial_x;
+    part.out_begin = g0 * mg;
+    part.y_offset = g0 * mg * spatial_y;
+  }
+  part.y.dims[1] = part.out_channels;
+  return part;
+}
 
 class ConvKernel final : public Kernel {
  public:
@@ -64,26 +121,37 @@ class ConvKernel final : public Kernel {
     empty_ = ir::element_count(y_dims) == 0 || ir::element_count(x.dims) == 0;
     if (empty_) return;
 
+    // The part this kernel computes: the whole convolution, or one slice of its output channels.
+    ConvSlice part = slice_conv(init.slice, x, y, group, what);
+    const TensorInfo& xs = part.x;
+    const TensorInfo& ys = part.y;
+    const int64_t ms = part.out_channels;
+    x_offset_ = static_cast<size_t>(part.x_offset) * 4;
+    y_offset_ = static_cast<size_t>(part.y_offset) * 4;
+    b_offset_ = static_cast<size_t>(part.out_begin) * 4;
+    w_offset_ = static_cast<size_t>(part.out_begin * (ir::element_count(w.dims) / m)) * 4;
+
     // User-side descriptors (what the tensors really are).
-    dnnl::memory::desc x_user = dnnl_util::md(x);
-    dnnl::memory::desc y_user = dnnl_util::md(y);
+    dnnl::memory::desc x_user = dnnl_util::md(xs);
+    dnnl::memory::desc y_user = dnnl_util::md(ys);
     ir::Dims w_dims = w.dims;
-    if (group > 1) {
-      w_dims[0] = m / group;
-      w_dims.insert(w_dims.begin(), group);
+    w_dims[0] = ms;
+    if (part.groups > 1) {
+      w_dims[0] = ms / part.groups;
+      w_dims.insert(w_dims.begin(), part.groups);
     }
     dnnl::memory::desc w_user = dnnl_util::md(w_dims, ir::DataType::kFloat32);
 
     // What the convolution is asked for: a non-plain (or small-channel plain) src as is, else `any`.
     const auto f32 = dnnl::memory::data_type::f32;
-    const bool x_as_is = x.layout != Layout::kPlain || c <= 4;
-    dnnl::memory::desc x_conv = x_as_is ? x_user : dnnl::memory::desc(dnnl_util::dims(x.dims), f32, Tag::any);
+    const bool x_as_is = xs.layout != Layout::kPlain || xs.dims[1] <= 4;
+    dnnl::memory::desc x_conv = x_as_is ? x_user : dnnl::memory::desc(dnnl_util::dims(xs.dims), f32, Tag::any);
     // A plain small-channel src with an NHWC dst has no jit implementation (ref:any, ~1000x
     // slower): then let oneDNN pick the dst format and reorder to the requested one.
-    const bool y_as_is = y.layout != Layout::kPlain && x.layout != Layout::kPlain;
-    dnnl::memory::desc y_conv = y_as_is ? y_user : dnnl::memory::desc(dnnl_util::dims(y_dims), f32, Tag::any);
+    const bool y_as_is = ys.layout != Layout::kPlain && xs.layout != Layout::kPlain;
+    dnnl::memory::desc y_conv = y_as_is ? y_user : dnnl::memory::desc(dnnl_util::dims(ys.dims), f32, Tag::any);
     dnnl::memory::desc w_conv(dnnl_util::dims(w_dims), f32, Tag::any);
-    dnnl::memory::desc b_md = b != nullptr ? dnnl::memory::desc({m}, f32, Tag::x) : dnnl::memory::desc();
+    dnnl::memory::desc b_md = b != nullptr ? dnnl::memory::desc({ms}, f32, Tag::x) : dnnl::memory::desc();
 
     dnnl::memory::dims strides(g.strides.begin(), g.strides.end()), dil, pl(g.pad_begin.begin(), g.pad_begin.end()),
         pr(g.pad_end.begin(), g.pad_end.end());
@@ -93,17 +161,17 @@ class ConvKernel final : public Kernel {
     try {
       dnnl::primitive_attr attr;
       attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-      auto make_pd = [&](const dnnl::memory::desc& xs, const dnnl::memory::desc& ys) {
-        dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, xs,
-                                             w_conv, b_md, ys, strides, dil, pl, pr);
+      auto make_pd = [&](const dnnl::memory::desc& src, const dnnl::memory::desc& dst) {
+        dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src,
+                                             w_conv, b_md, dst, strides, dil, pl, pr);
         return dnnl::convolution_forward::primitive_desc(desc, attr, dnnl_util::engine());
       };
       dnnl::convolution_forward::primitive_desc pd = make_pd(x_conv, y_conv);
       // Mixed formats (e.g. a blocked src with a plain dst whose channels are not whole blocks) may
       // have only the reference implementation: then let oneDNN pick both and reorder around it.
       if (std::string(pd.impl_info_str()).starts_with("ref") && (x_as_is || y_as_is)) {
-        dnnl::memory::desc any_x(dnnl_util::dims(x.dims), f32, Tag::any), any_y(dnnl_util::dims(y_dims), f32, Tag::any);
-        dnnl::convolution_forward::primitive_desc alt = make_pd(c <= 4 ? x_user : any_x, any_y);
+        dnnl::memory::desc any_x(dnnl_util::dims(xs.dims), f32, Tag::any), any_y(dnnl_util::dims(ys.dims), f32, Tag::any);
+        dnnl::convolution_forward::primitive_desc alt = make_pd(xs.dims[1] <= 4 ? x_user : any_x, any_y);
         if (!std::string(alt.impl_info_str()).starts_with("ref")) pd = alt;
       }
       conv_ = BoundPrimitive(dnnl::convolution_forward(pd), pd, threads_);
@@ -129,15 +197,15 @@ class ConvKernel final : public Kernel {
     int w_arg = conv_.add(DNNL_ARG_WEIGHTS, w_conv, weights_buf_.data());
     (void)w_arg;
     if (w.constant != nullptr) {
-      dnnl_util::reorder_now(w_user, w.constant->raw(), w_conv, weights_buf_.data(), threads_);
+      dnnl_util::reorder_now(w_user, static_cast<const std::byte*>(w.constant->raw()) + w_offset_, w_conv, weights_buf_.data(), threads_);
     } else {
       weights_reorder_ = BoundReorder(w_user, w_conv, threads_);
     }
     if (b != nullptr) {
       bias_arg_ = conv_.add(DNNL_ARG_BIAS, b_md);
       if (b->constant != nullptr) {
-        bias_buf_ = AlignedBuffer(b->constant->byte_size());
-        std::copy_n(b->constant->data<float>(), m, static_cast<float*>(bias_buf_.data()));
+        bias_buf_ = AlignedBuffer(static_cast<size_t>(ms) * sizeof(float));
+        std::copy_n(b->constant->data<float>() + part.out_begin, ms, static_cast<float*>(bias_buf_.data()));
         conv_.set(bias_arg_, bias_buf_.data());
         bias_arg_ = -1;  // bound for good
       }
@@ -146,10 +214,12 @@ class ConvKernel final : public Kernel {
 
   void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
     if (empty_) return;
-    const void* x = inputs[0].raw();
-    void* y = outputs[0].raw();
-    if (weights_reorder_.valid()) weights_reorder_.run(stream_, inputs[1].raw(), weights_buf_.data());
-    if (bias_arg_ >= 0) conv_.set(bias_arg_, inputs[2].raw());
+    const void* x = static_cast<const std::byte*>(inputs[0].raw()) + x_offset_;
+    void* y = static_cast<std::byte*>(outputs[0].raw()) + y_offset_;
+    if (weights_reorder_.valid()) {
+      weights_reorder_.run(stream_, static_cast<const std::byte*>(inputs[1].raw()) + w_offset_, weights_buf_.data());
+    }
+    if (bias_arg_ >= 0) conv_.set(bias_arg_, static_cast<const std::byte*>(inputs[2].raw()) + b_offset_);
     if (src_reorder_.valid()) {
       src_reorder_.run(stream_, x, src_buf_.data());
     } else {
@@ -168,6 +238,7 @@ class ConvKernel final : public Kernel {
   BoundReorder src_reorder_, dst_reorder_, weights_reorder_;
   AlignedBuffer src_buf_, dst_buf_, weights_buf_, bias_buf_;
   int src_arg_ = -1, dst_arg_ = -1, bias_arg_ = -1;
+  size_t x_offset_ = 0, y_offset_ = 0, w_offset_ = 0, b_offset_ = 0;  // bytes into each tensor (slices)
 };
 
 }  // namespace

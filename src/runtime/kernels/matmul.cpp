@@ -1,6 +1,8 @@
 // MatMul (numpy semantics): batched, with broadcasting batch dims and 1-D operands, on oneDNN
 // matmul. A 2-D right operand folds the left operand's batch dims into M (one big GEMM); a
-// constant right operand is packed once into oneDNN's preferred format.
+// constant right operand is packed once into oneDNN's preferred format. Slices (KernelInit::slice)
+// split the rows of the folded GEMM, or the outermost batch dim, or (one row) the columns.
+#include <cstddef>
 #include <memory>
 
 #include "ramiel/error.h"
@@ -78,9 +80,11 @@ class MatMulKernel final : public Kernel {
       b_dims = Dims(bp.begin(), bp.end());
       y_dims = Dims(yd.begin(), yd.end());
     }
+    if (!init.slice.whole()) slice_rows(init.slice, a_dims, b_dims, y_dims, what);
     const auto f32 = dnnl::memory::data_type::f32;
     dnnl::memory::desc a_md(a_dims, f32, dnnl_util::plain_strides(ir::Dims(a_dims.begin(), a_dims.end())));
-    dnnl::memory::desc b_user(b_dims, f32, dnnl_util::plain_strides(ir::Dims(b_dims.begin(), b_dims.end())));
+    dnnl::memory::desc b_user(b_dims, f32, b_row_stride_ > 0 ? Dims{b_row_stride_, 1}
+                                                               : dnnl_util::plain_strides(ir::Dims(b_dims.begin(), b_dims.end())));
     dnnl::memory::desc y_md(y_dims, f32, dnnl_util::plain_strides(ir::Dims(y_dims.begin(), y_dims.end())));
     const bool pack_b = b.constant != nullptr;
     dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc(b_dims, f32, Tag::any) : b_user;
@@ -103,7 +107,7 @@ class MatMulKernel final : public Kernel {
     y_arg_ = mm_.add(DNNL_ARG_DST, y_md);
     if (pack_b) {
       b_buf_ = AlignedBuffer(b_md.get_size());
-      dnnl_util::reorder_now(b_user, b.constant->raw(), b_md, b_buf_.data(), threads_);
+      dnnl_util::reorder_now(b_user, static_cast<const std::byte*>(b.constant->raw()) + b_offset_, b_md, b_buf_.data(), threads_);
       mm_.add(DNNL_ARG_WEIGHTS, b_md, b_buf_.data());
     } else {
       b_arg_ = mm_.add(DNNL_ARG_WEIGHTS, b_md);
@@ -112,19 +116,52 @@ class MatMulKernel final : public Kernel {
 
   void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
     if (empty_) return;
-    mm_.set(a_arg_, inputs[0].raw());
-    if (b_arg_ >= 0) mm_.set(b_arg_, inputs[1].raw());
-    mm_.set(y_arg_, outputs[0].raw());
+    mm_.set(a_arg_, static_cast<const std::byte*>(inputs[0].raw()) + a_offset_);
+    if (b_arg_ >= 0) mm_.set(b_arg_, static_cast<const std::byte*>(inputs[1].raw()) + b_offset_);
+    mm_.set(y_arg_, static_cast<std::byte*>(outputs[0].raw()) + y_offset_);
     mm_.execute(stream_);
   }
 
  private:
+  // Restricts the problem to slice `slice` of the outermost output dim larger than 1 (the rows of a
+  // folded GEMM, else a batch dim), which is contiguous in A (unless broadcast), B (likewise) and Y.
+  void slice_rows(const SliceSpec& slice, Dims& a_dims, Dims& b_dims, Dims& y_dims, const std::string& what) {
+    size_t d = 0;
+    while (d + 2 < y_dims.size() && y_dims[d] == 1) ++d;
+    if (y_dims.size() == 2 && y_dims[0] == 1 && y_dims[1] >= slice.count) {
+      // One row (a classifier at batch 1): split the columns; B's column block is strided, which
+      // the packing of a constant B reads directly.
+      auto [j0, j1] = slice_range(y_dims[1], slice.index, slice.count);
+      b_row_stride_ = b_dims[1];
+      b_offset_ = static_cast<size_t>(j0) * sizeof(float);
+      y_offset_ = static_cast<size_t>(j0) * sizeof(float);
+      b_dims[1] = y_dims[1] = j1 - j0;
+      return;
+    }
+    if (y_dims[d] < slice.count) {
+      throw Error(ErrorKind::kUnsupported, what + ": cannot compute " + slice.describe() + " of " + std::to_string(y_dims[d]) + " rows");
+    }
+    auto [i0, i1] = slice_range(y_dims[d], slice.index, slice.count);
+    auto cut = [&](Dims& dims, size_t& offset) {
+      if (dims.size() != y_dims.size() || dims[d] != y_dims[d]) return;  // broadcast along d: whole operand
+      int64_t inner = 1;
+      for (size_t i = d + 1; i < dims.size(); ++i) inner *= dims[i];
+      offset = static_cast<size_t>(i0 * inner) * sizeof(float);
+      dims[d] = i1 - i0;
+    };
+    cut(a_dims, a_offset_);
+    if (d + 2 < y_dims.size()) cut(b_dims, b_offset_);  // the rows of a folded GEMM are A's alone
+    cut(y_dims, y_offset_);
+  }
+
   int threads_;
   dnnl::stream stream_;
   bool empty_ = false;
   BoundPrimitive mm_;
   AlignedBuffer b_buf_;
   int a_arg_ = -1, b_arg_ = -1, y_arg_ = -1;
+  size_t a_offset_ = 0, b_offset_ = 0, y_offset_ = 0;  // bytes into each tensor (slices)
+  int64_t b_row_stride_ = 0;  // column slices: B's full row length (0: B is contiguous)
 };
 
 }  // namespace
