@@ -15,7 +15,7 @@ while [[ $# -gt 0 ]]; do
     *) models+=("$1"); shift ;;
   esac
 done
-[[ ${#models[@]} -gt 0 ]] || models=(squeezenet1_0 googlenet inception_v3 resnet50 mobilenet_v2 bert)
+[[ ${#models[@]} -gt 0 ]] || models=(googlenet inception_v3 resnet50 squeezenet1_0 mobilenet_v2 bert)
 out=${OUT:-/tmp/scaling}
 mkdir -p "$out"
 log="$out/scaling.jsonl"
@@ -25,16 +25,20 @@ export LD_LIBRARY_PATH=/tmp/devlibs
 ramiel=build/ramiel
 ldd "$ramiel" | grep "not found" && exit 1
 nproc; lscpu | grep -E "Model name|avx512f" | cut -c1-120 | head -3
-PYTHONUNBUFFERED=1 python3 models/zoo.py --out models/cache "${models[@]}" 2>&1 | grep -v "^  " | tail -8
+for m in "${models[@]}"; do
+  PYTHONUNBUFFERED=1 timeout 240 python3 models/zoo.py --out models/cache "$m" 2>&1 | tail -2
+done
 for m in "${models[@]}"; do
   dir=models/cache/$m
   [[ -f $dir/model.onnx ]] || { echo "$m: not generated"; continue; }
   for p in 2 4 8 16; do
-    j=$(timeout 300 "$ramiel" bench "$dir/model.onnx" --threads "$p" --repeat "$repeat" --inputs "$dir/test_data_set_0" --json 2>/dev/null)
+    j=$(timeout 300 "$ramiel" bench "$dir/model.onnx" --threads "$p" --repeat "$repeat" --inputs "$dir/test_data_set_0" --compare --json 2>"$out/err.txt")
+    [[ -n "$j" ]] || tail -3 "$out/err.txt"
     echo "{\"tool\":\"ramiel\",\"model\":\"$m\",\"threads\":$p,\"result\":${j:-null}}" | tee -a "$log"
   done
   for p in 1 2 4 8 16; do
-    j=$(timeout 120 python3 bench/peers/ort_bench.py "$dir/model.onnx" --inputs "$dir/test_data_set_0" --threads "$p" --repeat "$repeat" --json 2>/dev/null)
+    j=$(timeout 120 python3 bench/peers/ort_bench.py "$dir/model.onnx" --inputs "$dir/test_data_set_0" --threads "$p" --repeat "$repeat" --json 2>"$out/err.txt")
+    [[ -n "$j" ]] || tail -3 "$out/err.txt"
     echo "{\"tool\":\"ort\",\"model\":\"$m\",\"threads\":$p,\"result\":${j:-null}}" | tee -a "$log"
   done
 done

@@ -50,7 +50,7 @@ void add_bench_command(CLI::App& app) {
   struct Options {
     std::string model, inputs;
     int threads = default_threads(), repeat = 20, warmup = 3;
-    bool json = false, profile = false, no_split = false, compare = false;
+    bool json = false, profile = false, no_split = false, compare = false, no_fuse = false;
     std::string layout = "auto";
     ModelOptions load;
   };
@@ -65,6 +65,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--json", opts->json, "Print one JSON object");
   cmd->add_flag("--profile", opts->profile, "Also print the serial time per operator type");
   cmd->add_flag("--no-split", opts->no_split, "Branch parallelism only: never split a node into slices");
+  cmd->add_flag("--no-fuse", opts->no_fuse, "Run each Relu on its own instead of fusing it into the Conv before it");
   cmd->add_flag("--compare", opts->compare,
                 "Also time the plan without slices (alternating with the others) and, afterwards, the serial "
                 "order with every oneDNN kernel on P OpenMP threads");
@@ -78,6 +79,7 @@ void add_bench_command(CLI::App& app) {
     std::vector<ir::Tensor> inputs;
     if (!opts->inputs.empty()) inputs = order_as_graph_inputs(m.graph, load_numbered_tensors(opts->inputs, "input"));
     runtime::SessionOptions so = session_options_for_layout(opts->layout);
+    so.fuse_activations = !opts->no_fuse;
     so.input_dims = concrete_input_dims(m.graph, inputs.empty() ? nullptr : &inputs);
     runtime::Session serial(m.graph, so);
     std::optional<ParallelSetup> setup, branch_setup;

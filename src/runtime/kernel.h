@@ -26,6 +26,14 @@ enum class Layout : uint8_t {
   kNChw16c,  ///< Rank 4, C % 16 == 0: stored as row-major [N,C/16,H,W,16] (oneDNN nChw16c).
 };
 
+/// An elementwise activation a kernel applies to its own output (operator fusion: the session
+/// fuses a Relu or a constant Clip into the Conv that is its only producer, which becomes a view).
+enum class FusedActivation : uint8_t {
+  kNone,  ///< Nothing.
+  kRelu,  ///< max(x, 0).
+  kClip,  ///< min(max(x, KernelInit::clip_min), KernelInit::clip_max) (Relu6 in MobileNet).
+};
+
 /// What is known about one kernel input or output when the kernel is created.
 struct TensorInfo {
   ir::DataType dtype = ir::DataType::kUndefined;  ///< kUndefined for an omitted optional input.
@@ -52,6 +60,10 @@ struct KernelInit {
   /// the whole output in output_infos() and receives the whole output tensor in run(), but writes
   /// only its own part; kernels that cannot split throw kUnsupported.
   SliceSpec slice;
+  /// Activation to apply to the output (only requested from kernels that support it: Conv).
+  FusedActivation activation = FusedActivation::kNone;
+  float clip_min = 0;  ///< kClip: lower bound.
+  float clip_max = 0;  ///< kClip: upper bound.
 };
 
 /// A prepared operator. run() is called many times, possibly from different threads (never

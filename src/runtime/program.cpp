@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <deque>
+#include <limits>
+#include <optional>
 #include <map>
+#include <set>
 
 #include "ramiel/error.h"
 #include "runtime/constant_folding.h"
@@ -331,6 +334,16 @@ class Builder {
 
     const ir::Node& kernel_node = permuted ? permuted_node(node) : node;
     KernelInit init{kernel_node, {}, opset_of(node), o_.threads, out_layout};
+    const bool fused = fused_.count(n) > 0;  // a Relu applied by its Conv: a view of it
+    if (o_.fuse_activations && node.op_type == "Conv") {
+      if (auto act = fusable_activation(node)) {
+        init.activation = act->kind;
+        init.clip_min = act->min;
+        init.clip_max = act->max;
+        fused_.insert(act->node);
+        ++p_.stats.fused_activations;
+      }
+    }
     Step step;
     step.node = n;
     step.op = node.op_type;
@@ -357,8 +370,13 @@ class Builder {
     std::unique_ptr<Kernel> kernel;
     std::vector<std::unique_ptr<Kernel>> slices = create_slices(node, init);
     try {
-      KernelFactory factory = find_kernel(node.op_type, node.domain);
-      kernel = slices.empty() ? factory(init) : std::move(slices.front());
+      if (fused) {  // the Conv applied it: a view of the Conv's output (a Clip's bounds are not read)
+        KernelInit view = init;
+        view.inputs.resize(1);
+        kernel = find_kernel("Identity", "")(view);
+      } else {
+        kernel = slices.empty() ? find_kernel(node.op_type, node.domain)(init) : std::move(slices.front());
+      }
     } catch (const Error& e) {
       rethrow_tagged(e, node);
     }
@@ -450,6 +468,37 @@ class Builder {
     p_.stats.kernels += static_cast<size_t>(count - 1);
   }
 
+  struct Activation {
+    ir::NodeId node;
+    FusedActivation kind;
+    float min, max;
+  };
+
+  // The Relu, or float Clip with constant bounds, that is the only consumer of `conv`'s output
+  // (not a graph output), if any.
+  std::optional<Activation> fusable_activation(const ir::Node& conv) const {
+    if (conv.outputs.size() != 1) return std::nullopt;
+    const ir::Value& y = g_.value(conv.outputs[0]);
+    if (y.is_graph_output || y.consumers.size() != 1) return std::nullopt;  // (Conv is float32 only)
+    const ir::Node& next = g_.node(y.consumers[0]);
+    if (next.removed || next.outputs.size() != 1 || next.inputs.empty() || next.inputs[0] != y.id) return std::nullopt;
+    if (next.op_type == "Relu" && next.inputs.size() == 1) return Activation{next.id, FusedActivation::kRelu, 0, 0};
+    if (next.op_type != "Clip") return std::nullopt;
+    Activation clip{next.id, FusedActivation::kClip, -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()};
+    if (opset_of(next) < 11) {
+      clip.min = next.attr_float("min", clip.min);
+      clip.max = next.attr_float("max", clip.max);
+      return clip;
+    }
+    for (size_t i = 1; i < next.inputs.size() && i < 3; ++i) {
+      if (next.inputs[i] == ir::kNone) continue;
+      const ir::Value& bound = g_.value(next.inputs[i]);
+      if (!bound.constant || bound.constant->dtype() != ir::DataType::kFloat32 || bound.constant->size() != 1) return std::nullopt;
+      (i == 1 ? clip.min : clip.max) = bound.constant->data<float>()[0];
+    }
+    return clip;
+  }
+
   // The slice kernels of `node` when options ask to split it and its kernel can compute every
   // slice (one static output, not a view); empty otherwise, and the node runs whole.
   std::vector<std::unique_ptr<Kernel>> create_slices(const ir::Node& node, const KernelInit& init) {
@@ -507,6 +556,7 @@ class Builder {
   Program p_;
   std::vector<std::array<int, 4>> value_slots_;  // per value, its slot in each Layout (-1: none)
   std::vector<std::unique_ptr<ir::Node>> owned_nodes_;
+  std::set<ir::NodeId> fused_;  // Relu nodes whose Conv applies them
 };
 
 }  // namespace

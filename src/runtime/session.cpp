@@ -36,6 +36,7 @@ Session::Session(ir::Graph graph, const SessionOptions& options)
       options.activation_layout ? *options.activation_layout : preferred_activation_layout();
   build.fold_constants = options.fold_constants;
   build.input_dims = options.input_dims;
+  build.fuse_activations = options.fuse_activations;
   const bool parallel = options.schedule && options.schedule->workers.size() > 1;
   build.slices = options.slices;
   if (parallel) {

@@ -41,6 +41,8 @@ struct SessionOptions {
   /// OpenMP threads every oneDNN kernel may use when the session runs serially (intra-operator
   /// parallelism by oneDNN itself, the alternative to slices). Parallel schedules use 1.
   int kernel_threads = 1;
+  /// Fuse each Relu into the Conv before it (a oneDNN post-op) when it is that Conv's only consumer.
+  bool fuse_activations = true;
 };
 
 /// Name, element type and dims of a graph input or output.

@@ -369,3 +369,41 @@ TEST(Session, ElementTypesFlowThroughBuffers) {
 
 }  // namespace
 }  // namespace ramiel::runtime
+
+namespace ramiel::runtime {
+namespace {
+
+// Conv -> Relu, Conv -> Clip(0, 6) and a Conv whose output is also a graph output (not fused).
+TEST(SessionFusion, ReluAndClipFuseIntoTheirConvWithTheSameResult) {
+  std::mt19937 rng(11);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {1, 8, 10, 10});
+  auto conv = [&](ir::ValueId in, const std::string& name) {
+    return m.node("Conv", {in, m.constant(name + "_w", random_tensor({16, in == x ? 8 : 16, 3, 3}, rng))},
+                  {{"kernel_shape", ints({3, 3})}, {"pads", ints({1, 1, 1, 1})}}, name);
+  };
+  ir::ValueId r = m.node("Relu", {conv(x, "c1")}, {}, "relu");
+  ir::Tensor lo(ir::DataType::kFloat32, {}), hi(ir::DataType::kFloat32, {});
+  lo.data<float>()[0] = 0.0f;
+  hi.data<float>()[0] = 0.5f;
+  ir::ValueId c = m.node("Clip", {conv(r, "c2"), m.constant("lo", lo), m.constant("hi", hi)}, {}, "clip");
+  ir::ValueId c3 = conv(c, "c3");
+  ir::ValueId r3 = m.node("Relu", {c3}, {}, "relu3");
+  m.output(r3);
+  m.output(c3);  // c3 is read twice (a graph output too): its Relu stays a kernel
+  ir::Tensor input = random_tensor({1, 8, 10, 10}, rng);
+  SessionOptions unfused_options;
+  unfused_options.fuse_activations = false;
+  Session fused(m.g), unfused(m.g, unfused_options);
+  EXPECT_EQ(fused.stats().fused_activations, 2u);
+  EXPECT_EQ(unfused.stats().fused_activations, 0u);
+  std::vector<ir::Tensor> a = fused.run(std::vector<ir::Tensor>{input}), b = unfused.run(std::vector<ir::Tensor>{input});
+  ASSERT_EQ(a.size(), 2u);
+  for (size_t o = 0; o < 2; ++o) expect_near(a[o], b[o], 1e-4f);
+  float largest = 0;
+  for (int64_t i = 0; i < a[0].size(); ++i) largest = std::max(largest, a[0].data<float>()[i]);
+  EXPECT_GT(largest, 0.0f);
+}
+
+}  // namespace
+}  // namespace ramiel::runtime

@@ -8,6 +8,7 @@
 // slower, see shared/README.md); likewise a plain dst. Weights always use format `any` and are
 // packed once at creation when constant.
 //
+// A fused Relu or Clip (KernelInit::activation) is a oneDNN post-op.
 // Slices (KernelInit::slice): a batch-1 convolution splits by output channels, whole channel blocks
 // (or whole groups) per slice, so each slice writes one contiguous part of the output.
 #include <algorithm>
@@ -161,6 +162,15 @@ class ConvKernel final : public Kernel {
     try {
       dnnl::primitive_attr attr;
       attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+      if (init.activation != FusedActivation::kNone) {
+        dnnl::post_ops ops;
+        if (init.activation == FusedActivation::kRelu) {
+          ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+        } else {
+          ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, init.clip_min, init.clip_max);
+        }
+        attr.set_post_ops(ops);
+      }
       auto make_pd = [&](const dnnl::memory::desc& src, const dnnl::memory::desc& dst) {
         dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src,
                                              w_conv, b_md, dst, strides, dil, pl, pr);
