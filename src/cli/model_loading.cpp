@@ -52,7 +52,7 @@ LoadedModel load_model(const std::string& path, const ModelOptions& options) {
   }
   cost::MeasuredCosts measured;
   if (options.costs == "measured") {
-    std::string cache = profile_cache_path(path, options.no_prune ? "unpruned+slices+fused" : "pruned+slices+fused");
+    std::string cache = profile_cache_path(path, fmt::format("{}-v{}", options.no_prune ? "unpruned" : "pruned", kProfileVersion));
     if (std::filesystem::exists(cache)) {
       measured = cost::load_measured_costs(cache);
       m.cost_source = "measured (cached in " + cache + ")";

@@ -31,8 +31,11 @@ inline std::pair<int64_t, int64_t> slice_range(int64_t units, int index, int cou
   return {begin, begin + base + (index < extra ? 1 : 0)};
 }
 
-/// True for operators whose kernels compute slices (Conv by output channels, MatMul by rows);
-/// whether a particular node splits also depends on its shapes and layouts.
-inline bool can_slice(std::string_view op_type) { return op_type == "Conv" || op_type == "MatMul"; }
+/// True for operators whose kernels compute slices (Conv by output channels, MatMul by rows or
+/// columns, MaxPool and AveragePool by channel planes); whether a particular node splits also
+/// depends on its shapes and layouts.
+inline bool can_slice(std::string_view op_type) {
+  return op_type == "Conv" || op_type == "MatMul" || op_type == "MaxPool" || op_type == "AveragePool";
+}
 
 }  // namespace ramiel::runtime

@@ -1,4 +1,4 @@
-// Slices (intra-operator parallelism): Conv and MatMul split into slices compute the unsplit
+// Slices (intra-operator parallelism): Conv, MatMul and MaxPool split into slices compute the unsplit
 // result; slices spread over workers give the serial sliced run's bits on every run; a node whose
 // kernel cannot split runs whole; the memory plan treats every slice as a writer.
 #include <gtest/gtest.h>
@@ -30,7 +30,8 @@ std::map<std::string, ir::Attribute> conv_attrs(int64_t group = 1) {
 }
 
 // x[1,16,12,12] -> Conv 16->48 (3x3) -> Relu -> depthwise Conv 48 (3x3, group 48) -> Conv 48->8
-// (1x1: too few channels to split into blocks) -> Flatten -> MatMul [1,1152]x[1152,64]; and
+// (1x1: too few channels to split into blocks) -> Flatten -> MatMul [1,1152]x[1152,64], a MaxPool
+// of the Relu; and
 // t[1,96,64] -> MatMul with [64,40] (rows split) -> batched MatMul [1,4,24,40]x[1,4,40,24] (heads split).
 struct SlicedModel {
   ModelBuilder m;
@@ -50,6 +51,8 @@ SlicedModel sliced_model() {
   ir::ValueId f = m.node("Flatten", {c3}, {{"axis", integer(1)}}, "flatten");
   ir::ValueId fc = m.node("MatMul", {f, m.constant("wfc", random_tensor({1152, 64}, rng))}, {}, "fc");
   m.output(fc);
+  ir::ValueId pool = m.node("MaxPool", {r1}, {{"kernel_shape", ints({3, 3})}, {"strides", ints({2, 2})}, {"pads", ints({1, 1, 1, 1})}}, "pool");
+  m.output(pool);
   ir::ValueId t = m.input("t", {1, 96, 64});
   ir::ValueId p = m.node("MatMul", {t, m.constant("wp", random_tensor({64, 40}, rng))}, {}, "proj");
   ir::ValueId q = m.node("Reshape", {p, m.constant("shape", ir::Tensor::from(ir::DataType::kInt64, {4}, std::vector<int64_t>{1, 4, 24, 40}))}, {}, "heads");
@@ -62,7 +65,7 @@ SlicedModel sliced_model() {
   return s;
 }
 
-const std::vector<std::string> kSplittable = {"conv1", "dw2", "conv3", "fc", "proj", "attention"};
+const std::vector<std::string> kSplittable = {"conv1", "dw2", "conv3", "fc", "pool", "proj", "attention"};
 
 std::map<ir::NodeId, int> split_all(const SlicedModel& s, int count) {
   std::map<ir::NodeId, int> slices;
@@ -87,13 +90,13 @@ TEST(SlicedSession, SerialSlicesComputeTheUnsplitResult) {
     options.slices = split_all(s, count);
     Session sliced(s.m.g, options);
     const auto& split = sliced.program().split_nodes;
-    for (const char* name : {"conv1", "fc", "proj", "attention"}) {
+    for (const char* name : {"conv1", "fc", "pool", "proj", "attention"}) {
       ASSERT_TRUE(split.count(s.nodes.at(name))) << name << " was not split into " << count;
       EXPECT_EQ(split.at(s.nodes.at(name)), count);
     }
     std::vector<ir::Tensor> got = sliced.run(std::vector<ir::Tensor>{s.x, s.t});
-    expect_close(got[0], want[0]);
-    expect_close(got[1], want[1]);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t o = 0; o < got.size(); ++o) expect_close(got[o], want[o]);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <tuple>
 
 #include "ramiel/error.h"
 #include "runtime/kernel.h"
@@ -91,7 +92,17 @@ class PoolKernel final : public Kernel {
       x_dims_ = x.dims;
       y_dims_ = y_dims;
       vector_ = x.layout == Layout::kNhwc ? x.dims[1] : x.layout == Layout::kPlain ? 1 : channel_block(x.layout);
+      // A slice pools a contiguous run of the [images][H][W][V] planes (channel blocks).
+      const int64_t images = x.dims[0] * (x.dims[1] / vector_);
+      if (images < init.slice.count) {
+        throw Error(ErrorKind::kUnsupported, what + ": cannot compute " + init.slice.describe() + " of " +
+                                                 std::to_string(images) + " channel planes");
+      }
+      std::tie(image_begin_, image_end_) = slice_range(images, init.slice.index, init.slice.count);
       return;
+    }
+    if (!init.slice.whole()) {
+      throw Error(ErrorKind::kUnsupported, what + ": cannot compute " + init.slice.describe() + " (only 2-D float pools without dilation split)");
     }
     if (include_pad && overhang) {
       loop_ = true;
@@ -168,12 +179,11 @@ class PoolKernel final : public Kernel {
   template <bool kMax, int kV>
   void channels_last_pool(const float* x, float* y) const {
     const int64_t v = kV > 0 ? kV : vector_;
-    const int64_t images = x_dims_[0] * (x_dims_[1] / v);
     const int64_t ih = x_dims_[2], iw = x_dims_[3], oh = y_dims_[2], ow = y_dims_[3];
     const int64_t kh = geometry_.kernel[0], kw = geometry_.kernel[1], sh = geometry_.strides[0], sw = geometry_.strides[1];
     const int64_t ph = geometry_.pad_begin[0], pw = geometry_.pad_begin[1];
     const int64_t eh = ih + geometry_.pad_end[0], ew = iw + geometry_.pad_end[1];  // padded extent
-    for (int64_t img = 0; img < images; ++img) {
+    for (int64_t img = image_begin_; img < image_end_; ++img) {
       const float* xi = x + img * ih * iw * v;
       float* yi = y + img * oh * ow * v;
       for (int64_t r = 0; r < oh; ++r) {
@@ -293,6 +303,7 @@ class PoolKernel final : public Kernel {
   WindowGeometry geometry_;
   ir::Dims x_dims_, y_dims_;
   Layout x_layout_ = Layout::kPlain, y_layout_ = Layout::kPlain;
+  int64_t image_begin_ = 0, image_end_ = 0;  // channels_last_pool: the planes this kernel (slice) pools
   mutable std::vector<int64_t> lo_, hi_, pos_, out_pos_;  // loop scratch, sized at creation
 };
 
