@@ -24,7 +24,7 @@ mkdir -p /tmp/devlibs && tar -xJf .devlibs.tar.xz -C /tmp
 export LD_LIBRARY_PATH=/tmp/devlibs
 ramiel=build/ramiel
 ldd "$ramiel" | grep "not found" && exit 1
-nproc; lscpu | grep -E "Model name|avx512f" | cut -c1-120 | head -3
+{ nproc; lscpu | grep -E "Model name|^CPU\(s\)|Thread|Socket"; grep -o -m1 "avx512f" /proc/cpuinfo; } | tee "$out/machine.txt"
 for m in "${models[@]}"; do
   PYTHONUNBUFFERED=1 timeout 240 python3 models/zoo.py --out models/cache "$m" 2>&1 | tail -2
 done

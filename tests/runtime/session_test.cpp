@@ -17,13 +17,8 @@ namespace {
 using testing::ModelBuilder;
 using testing::ints;
 using testing::integer;
+using testing::random_tensor;
 
-ir::Tensor random_tensor(ir::Dims dims, std::mt19937& rng) {
-  ir::Tensor t(ir::DataType::kFloat32, std::move(dims));
-  std::normal_distribution<float> d(0.0f, 1.0f);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(rng);
-  return t;
-}
 
 void expect_near(const ir::Tensor& a, const ir::Tensor& b, float tol = 1e-4f) {
   ASSERT_EQ(a.dims(), b.dims());

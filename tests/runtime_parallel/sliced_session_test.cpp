@@ -17,13 +17,8 @@ namespace {
 using testing::ints;
 using testing::integer;
 using testing::ModelBuilder;
+using testing::random_tensor;
 
-ir::Tensor random_tensor(ir::Dims dims, std::mt19937& rng) {
-  ir::Tensor t(ir::DataType::kFloat32, std::move(dims));
-  std::normal_distribution<float> d(0.0f, 1.0f);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(rng);
-  return t;
-}
 
 std::map<std::string, ir::Attribute> conv_attrs(int64_t group = 1) {
   return {{"kernel_shape", ints({3, 3})}, {"pads", ints({1, 1, 1, 1})}, {"group", integer(group)}};

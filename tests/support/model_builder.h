@@ -1,6 +1,7 @@
 #pragma once
 // Builds IR graphs with real constants and attributes, for runtime and session tests.
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,14 @@ inline ir::Attribute integer(int64_t v) {
   a.type = ir::Attribute::Type::kInt;
   a.i = v;
   return a;
+}
+
+/// A float tensor of `dims` with N(0, 1) entries.
+inline ir::Tensor random_tensor(ir::Dims dims, std::mt19937& rng) {
+  ir::Tensor t(ir::DataType::kFloat32, std::move(dims));
+  std::normal_distribution<float> d(0.0f, 1.0f);
+  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(rng);
+  return t;
 }
 
 }  // namespace ramiel::testing
