@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -46,7 +47,14 @@ MeasuredCosts load_measured_costs(const std::string& path) {
     c.node_ms = j.at("node_ms").get<std::map<std::string, double>>();
     if (j.contains("slice_ms")) {
       for (const auto& [node, by_count] : j["slice_ms"].items()) {
-        for (const auto& [count, ms] : by_count.items()) c.slice_ms[node][std::stoi(count)] = ms.get<double>();
+        for (const auto& [count, ms] : by_count.items()) {
+          const int k = std::atoi(count.c_str());
+          if (k < 2 || std::to_string(k) != count) {
+            throw Error(ErrorKind::kInvalidArgument, "costs file '" + path + "' is malformed: slice count '" + count + "' of node '" +
+                                                         node + "' is not an integer >= 2");
+          }
+          c.slice_ms[node][k] = ms.get<double>();
+        }
       }
     }
     if (j.contains("calibrated")) {

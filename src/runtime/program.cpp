@@ -556,7 +556,7 @@ class Builder {
   Program p_;
   std::vector<std::array<int, 4>> value_slots_;  // per value, its slot in each Layout (-1: none)
   std::vector<std::unique_ptr<ir::Node>> owned_nodes_;
-  std::set<ir::NodeId> fused_;  // Relu nodes whose Conv applies them
+  std::set<ir::NodeId> fused_;  // Relu and Clip nodes whose Conv applies them (views)
 };
 
 }  // namespace
