@@ -57,6 +57,11 @@ class Tensor {
   Tensor clone() const;
   /// Same storage seen with other dims of the same element count.
   Tensor reshaped(Dims dims) const;
+  /// Points this tensor (keeping its dtype and dims) at `byte_offset` bytes into `base`'s storage,
+  /// sharing its ownership. Allocates nothing, so kernels may re-aim views on their hot path.
+  void view_into(const Tensor& base, size_t byte_offset) {
+    data_ = std::shared_ptr<std::byte>(base.data_, base.data_.get() + byte_offset);
+  }
 
   /// Builds a tensor from a vector of values (dims must match the count).
   template <typename T>

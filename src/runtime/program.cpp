@@ -12,6 +12,7 @@
 #include "runtime/constant_folding.h"
 #include "runtime/kernels/registry.h"
 #include "runtime/layout.h"
+#include "runtime/row_slicing.h"
 
 namespace ramiel::runtime {
 namespace {
@@ -510,7 +511,7 @@ class Builder {
       for (int k = 0; k < it->second; ++k) {
         KernelInit part = init;
         part.slice = SliceSpec{k, it->second};
-        slices.push_back(factory(part));
+        slices.push_back(kernel_computes_slices(node.op_type) ? factory(part) : create_row_slice(factory, part));
         const auto& infos = slices.back()->output_infos();
         if (infos.size() != 1 || infos[0].dynamic || infos[0].constant != nullptr || slices.back()->view_of_input(0) >= 0) return {};
       }

@@ -31,11 +31,15 @@ inline std::pair<int64_t, int64_t> slice_range(int64_t units, int index, int cou
   return {begin, begin + base + (index < extra ? 1 : 0)};
 }
 
-/// True for operators whose kernels compute slices (Conv by output channels, MatMul by rows or
-/// columns, MaxPool and AveragePool by channel planes); whether a particular node splits also
-/// depends on its shapes and layouts.
-inline bool can_slice(std::string_view op_type) {
+/// True for operators whose kernels compute slices themselves (Conv by output channels, MatMul by
+/// rows or columns, MaxPool and AveragePool by channel planes).
+inline bool kernel_computes_slices(std::string_view op_type) {
   return op_type == "Conv" || op_type == "MatMul" || op_type == "MaxPool" || op_type == "AveragePool";
 }
+
+/// True for operators that may split into slices: those of kernel_computes_slices() and the
+/// row-wise ones (elementwise, Softmax, LayerNormalization: runtime/row_slicing.h). Whether a
+/// particular node splits also depends on its shapes, attributes and layouts.
+bool can_slice(std::string_view op_type);
 
 }  // namespace ramiel::runtime

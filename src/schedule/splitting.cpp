@@ -29,10 +29,18 @@ constexpr double kTrialWorkPerGraph = 4;
 /// Share of the work budget the first candidate (every profitable split) may take; it drops its
 /// least profitable splits to fit.
 constexpr double kFirstCandidateShare = 0.5;
-/// A split must be expected to gain more than this fraction of the makespan to be proposed.
-constexpr double kMinGainFraction = 1e-3;
+/// A split must be expected to gain more than this fraction of the makespan to be proposed...
+constexpr double kMinGainFraction = 1e-4;
+/// ... and more than this many hand-offs between workers (each split adds a fork and a join, and a
+/// real hand-off costs several times the modelled sync cost when the waiter has gone to sleep).
+constexpr double kMinGainSyncs = 20;
 /// A worker counts as idle during a node's run if it idles for at least this fraction of it.
 constexpr double kIdleFraction = 0.5;
+
+/// The least gain (node cost - slice cost) for which a split is worth proposing.
+double min_split_gain(double makespan_ms, const CommModel& comm) {
+  return std::max(kMinGainFraction * makespan_ms, kMinGainSyncs * comm.sync_ms);
+}
 
 double elapsed_ms(Clock::time_point since) {
   return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
@@ -209,10 +217,11 @@ struct Proposal {
 };
 
 /// Splits worth trying in `trial`'s schedule: unsplit tasks during whose run other workers idle.
-std::vector<Proposal> propose_splits(const TaskGraph& graph, const Trial& trial, int threads, SliceCostCache& slice_cost) {
+std::vector<Proposal> propose_splits(const TaskGraph& graph, const Trial& trial, int threads, const CommModel& comm,
+                                     SliceCostCache& slice_cost) {
   const Simulation& sim = trial.schedule.simulation;
   const IdleProfile idle(sim, threads);
-  const double min_gain = kMinGainFraction * sim.makespan_ms;
+  const double min_gain = min_split_gain(sim.makespan_ms, comm);
   std::vector<Proposal> proposals;
   for (size_t w = 0; w < trial.schedule.plan.workers.size(); ++w) {
     const std::vector<Step>& steps = trial.schedule.plan.workers[w].steps;
@@ -309,7 +318,7 @@ Schedule compile_hybrid_schedule(const TaskGraph& graph, const SliceCostFn& slic
   // profitable first while the graph stays within its share of the work budget.
   {
     std::vector<Proposal> profitable;
-    const double min_gain = kMinGainFraction * makespan(0);
+    const double min_gain = min_split_gain(makespan(0), options.comm);
     for (size_t t = 0; t < n; ++t) {
       const TaskId task = static_cast<TaskId>(t);
       Proposal best{task, 1, min_gain};
@@ -339,7 +348,7 @@ Schedule compile_hybrid_schedule(const TaskGraph& graph, const SliceCostFn& slic
   // Rounds of idle-driven proposals, from the unsplit schedule on.
   size_t current = 0;
   while (may_try_more()) {
-    std::vector<Proposal> proposals = propose_splits(graph, trials[current], threads, slice_cost);
+    std::vector<Proposal> proposals = propose_splits(graph, trials[current], threads, options.comm, slice_cost);
     if (proposals.empty()) break;
     // All proposals, then the better half, quarter, ... down to the single best, until one helps.
     bool improved = false;

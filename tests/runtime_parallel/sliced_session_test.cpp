@@ -1,4 +1,4 @@
-// Slices (intra-operator parallelism): Conv, MatMul and MaxPool split into slices compute the unsplit
+// Slices (intra-operator parallelism): Conv, MatMul, MaxPool and a row-wise Add split into slices compute the unsplit
 // result; slices spread over workers give the serial sliced run's bits on every run; a node whose
 // kernel cannot split runs whole; the memory plan treats every slice as a writer.
 #include <gtest/gtest.h>
@@ -27,11 +27,12 @@ std::map<std::string, ir::Attribute> conv_attrs(int64_t group = 1) {
 // x[1,16,12,12] -> Conv 16->48 (3x3) -> Relu -> depthwise Conv 48 (3x3, group 48) -> Conv 48->8
 // (1x1: too few channels to split into blocks) -> Flatten -> MatMul [1,1152]x[1152,64], a MaxPool
 // of the Relu; and
-// t[1,96,64] -> MatMul with [64,40] (rows split) -> batched MatMul [1,4,24,40]x[1,4,40,24] (heads split).
+// t[1,96,64] -> MatMul with [64,40] (rows split) -> Add bias (row slices) -> batched MatMul [1,4,24,40]x[1,4,40,24] (heads split);
+// u[1,8,64] -> MatMul with [64,48] (columns split in blocks of 16 when there are enough, else rows).
 struct SlicedModel {
   ModelBuilder m;
   std::map<std::string, ir::NodeId> nodes;
-  ir::Tensor x, t;
+  ir::Tensor x, t, u;
 };
 
 SlicedModel sliced_model() {
@@ -50,17 +51,21 @@ SlicedModel sliced_model() {
   m.output(pool);
   ir::ValueId t = m.input("t", {1, 96, 64});
   ir::ValueId p = m.node("MatMul", {t, m.constant("wp", random_tensor({64, 40}, rng))}, {}, "proj");
-  ir::ValueId q = m.node("Reshape", {p, m.constant("shape", ir::Tensor::from(ir::DataType::kInt64, {4}, std::vector<int64_t>{1, 4, 24, 40}))}, {}, "heads");
+  ir::ValueId pb = m.node("Add", {p, m.constant("bp", random_tensor({40}, rng))}, {}, "proj_bias");
+  ir::ValueId q = m.node("Reshape", {pb, m.constant("shape", ir::Tensor::from(ir::DataType::kInt64, {4}, std::vector<int64_t>{1, 4, 24, 40}))}, {}, "heads");
   ir::ValueId k = m.node("Transpose", {q}, {{"perm", ints({0, 1, 3, 2})}}, "keys");
   ir::ValueId att = m.node("MatMul", {q, k}, {}, "attention");
   m.output(att);
+  ir::ValueId u = m.input("u", {1, 8, 64});
+  m.output(m.node("MatMul", {u, m.constant("ww", random_tensor({64, 48}, rng))}, {}, "wide"));
   for (const ir::Node& n : m.g.nodes()) s.nodes[n.name] = n.id;
   s.x = random_tensor({1, 16, 12, 12}, rng);
   s.t = random_tensor({1, 96, 64}, rng);
+  s.u = random_tensor({1, 8, 64}, rng);
   return s;
 }
 
-const std::vector<std::string> kSplittable = {"conv1", "dw2", "conv3", "fc", "pool", "proj", "attention"};
+const std::vector<std::string> kSplittable = {"conv1", "dw2", "conv3", "fc", "pool", "proj", "proj_bias", "attention", "wide"};
 
 std::map<ir::NodeId, int> split_all(const SlicedModel& s, int count) {
   std::map<ir::NodeId, int> slices;
@@ -79,17 +84,17 @@ void expect_close(const ir::Tensor& got, const ir::Tensor& want) {
 TEST(SlicedSession, SerialSlicesComputeTheUnsplitResult) {
   SlicedModel s = sliced_model();
   Session whole(s.m.g);
-  std::vector<ir::Tensor> want = whole.run(std::vector<ir::Tensor>{s.x, s.t});
+  std::vector<ir::Tensor> want = whole.run(std::vector<ir::Tensor>{s.x, s.t, s.u});
   for (int count : {2, 3, 4}) {
     SessionOptions options;
     options.slices = split_all(s, count);
     Session sliced(s.m.g, options);
     const auto& split = sliced.program().split_nodes;
-    for (const char* name : {"conv1", "fc", "pool", "proj", "attention"}) {
+    for (const char* name : {"conv1", "fc", "pool", "proj", "proj_bias", "attention", "wide"}) {
       ASSERT_TRUE(split.count(s.nodes.at(name))) << name << " was not split into " << count;
       EXPECT_EQ(split.at(s.nodes.at(name)), count);
     }
-    std::vector<ir::Tensor> got = sliced.run(std::vector<ir::Tensor>{s.x, s.t});
+    std::vector<ir::Tensor> got = sliced.run(std::vector<ir::Tensor>{s.x, s.t, s.u});
     ASSERT_EQ(got.size(), want.size());
     for (size_t o = 0; o < got.size(); ++o) expect_close(got[o], want[o]);
   }
@@ -130,14 +135,14 @@ TEST(SlicedSession, ParallelSlicesGiveTheSerialBitsEveryRun) {
     SessionOptions serial_options;
     serial_options.slices = split_all(s, workers);
     Session serial(s.m.g, serial_options);
-    std::vector<ir::Tensor> want = serial.run(std::vector<ir::Tensor>{s.x, s.t});
+    std::vector<ir::Tensor> want = serial.run(std::vector<ir::Tensor>{s.x, s.t, s.u});
     SessionOptions options;
     options.schedule = spread(s, workers, workers);
     Session parallel(s.m.g, options);
     EXPECT_EQ(parallel.workers(), workers);
     EXPECT_EQ(parallel.program().split_nodes, serial.program().split_nodes);
     for (int run = 0; run < 30; ++run) {
-      std::vector<ir::Tensor> got = parallel.run(std::vector<ir::Tensor>{s.x, s.t});
+      std::vector<ir::Tensor> got = parallel.run(std::vector<ir::Tensor>{s.x, s.t, s.u});
       for (size_t o = 0; o < got.size(); ++o) {
         ASSERT_EQ(std::memcmp(got[o].raw(), want[o].raw(), want[o].byte_size()), 0) << workers << " workers, output " << o << ", run " << run;
       }

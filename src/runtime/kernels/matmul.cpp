@@ -1,7 +1,8 @@
 // MatMul (numpy semantics): batched, with broadcasting batch dims and 1-D operands, on oneDNN
 // matmul. A 2-D right operand folds the left operand's batch dims into M (one big GEMM); a
 // constant right operand is packed once into oneDNN's preferred format. Slices (KernelInit::slice)
-// split the rows of the folded GEMM, or the outermost batch dim, or (one row) the columns.
+// split the columns of a folded GEMM with more columns than rows (each slice then packs and streams
+// only its part of the weights), else its rows, else the outermost batch dim.
 #include <cstddef>
 #include <memory>
 
@@ -85,7 +86,8 @@ class MatMulKernel final : public Kernel {
     dnnl::memory::desc a_md(a_dims, f32, dnnl_util::plain_strides(ir::Dims(a_dims.begin(), a_dims.end())));
     dnnl::memory::desc b_user(b_dims, f32, b_row_stride_ > 0 ? Dims{b_row_stride_, 1}
                                                                : dnnl_util::plain_strides(ir::Dims(b_dims.begin(), b_dims.end())));
-    dnnl::memory::desc y_md(y_dims, f32, dnnl_util::plain_strides(ir::Dims(y_dims.begin(), y_dims.end())));
+    dnnl::memory::desc y_md(y_dims, f32, y_row_stride_ > 0 ? Dims{y_row_stride_, 1}
+                                                             : dnnl_util::plain_strides(ir::Dims(y_dims.begin(), y_dims.end())));
     const bool pack_b = b.constant != nullptr;
     dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc(b_dims, f32, Tag::any) : b_user;
     dnnl_util::ThreadScope scope(threads_);
@@ -123,16 +125,27 @@ class MatMulKernel final : public Kernel {
   }
 
  private:
-  // Restricts the problem to slice `slice` of the outermost output dim larger than 1 (the rows of a
-  // folded GEMM, else a batch dim), which is contiguous in A (unless broadcast), B (likewise) and Y.
+  // Restricts the problem to slice `slice`: for a folded GEMM (2-D) whose B is larger than A (weights
+  // at batch 1), a block of columns, so that each slice reads only its part of the weights; else the
+  // outermost output dim larger than 1 (the rows of a folded GEMM, else a batch dim), which is
+  // contiguous in A (unless broadcast), B (likewise) and Y.
   void slice_rows(const SliceSpec& slice, Dims& a_dims, Dims& b_dims, Dims& y_dims, const std::string& what) {
     size_t d = 0;
     while (d + 2 < y_dims.size() && y_dims[d] == 1) ++d;
-    if (y_dims.size() == 2 && y_dims[0] == 1 && y_dims[1] >= slice.count) {
-      // One row (a classifier at batch 1): split the columns; B's column block is strided, which
-      // the packing of a constant B reads directly.
+    constexpr int64_t kColumnBlock = 16;  // whole vector registers (AVX-512) per slice
+    const int64_t column_blocks = y_dims.back() / kColumnBlock;
+    if (y_dims.size() == 2 && (y_dims[0] == 1 || (y_dims[1] > y_dims[0] && column_blocks >= slice.count)) &&
+        y_dims[1] >= slice.count) {
+      // Split the columns: B's and Y's column blocks are strided (packing a constant B reads its
+      // block directly; Y keeps its full row length).
       auto [j0, j1] = slice_range(y_dims[1], slice.index, slice.count);
+      if (column_blocks >= slice.count) {
+        auto [u0, u1] = slice_range(column_blocks, slice.index, slice.count);
+        j0 = u0 * kColumnBlock;
+        j1 = slice.index + 1 == slice.count ? y_dims[1] : u1 * kColumnBlock;
+      }
       b_row_stride_ = b_dims[1];
+      y_row_stride_ = y_dims[1];
       b_offset_ = static_cast<size_t>(j0) * sizeof(float);
       y_offset_ = static_cast<size_t>(j0) * sizeof(float);
       b_dims[1] = y_dims[1] = j1 - j0;
@@ -162,6 +175,7 @@ class MatMulKernel final : public Kernel {
   int a_arg_ = -1, b_arg_ = -1, y_arg_ = -1;
   size_t a_offset_ = 0, b_offset_ = 0, y_offset_ = 0;  // bytes into each tensor (slices)
   int64_t b_row_stride_ = 0;  // column slices: B's full row length (0: B is contiguous)
+  int64_t y_row_stride_ = 0;  // column slices: Y's full row length (0: Y is contiguous)
 };
 
 }  // namespace
