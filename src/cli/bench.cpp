@@ -11,23 +11,12 @@
 #include "cli/model_inputs.h"
 #include "cli/model_loading.h"
 #include "cli/parallel_setup.h"
+#include "cli/threading_choice.h"
 #include "ramiel/error.h"
 #include "runtime/session.h"
 
 namespace ramiel::cli {
 namespace {
-
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-double time_run(runtime::Session& session, const std::vector<ir::Tensor>& inputs) {
-  auto t0 = std::chrono::steady_clock::now();
-  session.run(inputs);
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
 
 void print_profile(const std::vector<runtime::StepProfile>& profile, double runs) {
   std::map<std::string, std::pair<double, int>> by_op;
@@ -66,9 +55,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--profile", opts->profile, "Also print the serial time per operator type");
   cmd->add_flag("--no-split", opts->no_split, "Branch parallelism only: never split a node into slices");
   cmd->add_flag("--no-fuse", opts->no_fuse, "Run each Relu on its own instead of fusing it into the Conv before it");
-  cmd->add_flag("--compare", opts->compare,
-                "Also time the plan without slices (alternating with the others) and, afterwards, the serial "
-                "order with every oneDNN kernel on P OpenMP threads");
+  cmd->add_flag("--compare", opts->compare, "Also time the plan without slices (alternating with the others)");
   cmd->add_option("--layout", opts->layout,
                   std::string("Activation layout between convolutions: ") + kLayoutChoices +
                       " (auto: what oneDNN prefers on this CPU; plain: each Conv reorders on its own)");
@@ -91,10 +78,10 @@ void add_bench_command(CLI::App& app) {
         runtime::SessionOptions bo = so;
         bo.schedule = branch_setup->node_schedule;
         branch = std::make_unique<runtime::Session>(copy.graph, bo);
-        runtime::SessionOptions oo = so;
-        oo.kernel_threads = opts->threads;
-        omp = std::make_unique<runtime::Session>(m.graph, oo);
       }
+      runtime::SessionOptions oo = so;
+      oo.kernel_threads = opts->threads;
+      omp = std::make_unique<runtime::Session>(m.graph, oo);
       setup = plan_parallel(m, opts->threads, !opts->no_split);
       runtime::SessionOptions po = so;
       po.schedule = setup->node_schedule;
@@ -124,6 +111,7 @@ void add_bench_command(CLI::App& app) {
     }
     const double s = median_of(serial_ms);
     const double p = parallel ? median_of(parallel_ms) : s;
+    const Threading chosen = omp && median_of(omp_ms) < p ? Threading::kOneDnn : Threading::kPlan;
     const int workers = parallel ? parallel->workers() : 1;
     const double predicted = setup ? setup->schedule.stats.makespan_ms : std::nan("");
     const double predicted_serial = setup ? setup->schedule.stats.serial_ms : std::nan("");
@@ -146,7 +134,11 @@ void add_bench_command(CLI::App& app) {
         j["branch_workers"] = branch->workers();
         j["branch_predicted_ms"] = branch_setup->schedule.stats.makespan_ms;
       }
-      if (omp) j["omp_ms"] = median_of(omp_ms);
+      if (omp) {
+        j["omp_ms"] = median_of(omp_ms);
+        j["threading"] = to_string(chosen);
+        j["best_ms"] = std::min(p, median_of(omp_ms));
+      }
       fmt::print("{}\n", j.dump());
     } else {
       fmt::print("model        {}\n", opts->model);
@@ -170,6 +162,9 @@ void add_bench_command(CLI::App& app) {
       if (omp) {
         fmt::print("oneDNN omp   median {:.3f} ms, serial order, every kernel on {} OpenMP threads, speedup {:.2f}x\n",
                    median_of(omp_ms), opts->threads, s / median_of(omp_ms));
+        fmt::print("threading    {} is faster here ({:.3f} ms, {:.2f}x over serial): what `run --threading auto` keeps\n",
+                   chosen == Threading::kPlan ? "the plan" : "oneDNN's OpenMP", std::min(p, median_of(omp_ms)),
+                   s / std::min(p, median_of(omp_ms)));
       }
     }
     if (opts->profile) {

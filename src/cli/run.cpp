@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/model_inputs.h"
 #include "cli/model_loading.h"
 #include "cli/parallel_setup.h"
+#include "cli/threading_choice.h"
 #include "ramiel/error.h"
 #include "runtime/layout.h"
 #include "runtime/session.h"
@@ -71,6 +74,9 @@ bool check_output(const std::string& name, const ir::Tensor& got, const ir::Tens
   return false;
 }
 
+// Timed runs of each way of threading before `run` chooses one (auto).
+constexpr int kChoiceRuns = 6;
+
 }  // namespace
 
 void add_run_command(CLI::App& app) {
@@ -79,7 +85,7 @@ void add_run_command(CLI::App& app) {
     int repeat = 1;
     int threads = default_threads();
     double rtol = 1e-3, atol = 1e-7;
-    std::string layout = "auto";
+    std::string layout = "auto", threading = "auto";
     ModelOptions load;
   };
   auto opts = std::make_shared<Options>();
@@ -90,6 +96,11 @@ void add_run_command(CLI::App& app) {
                   "test_data_set folder: compare outputs with its output_N.pb (and take its inputs unless --inputs)");
   cmd->add_option("--repeat", opts->repeat, "Number of timed runs")->check(CLI::PositiveNumber);
   cmd->add_option("--threads", opts->threads, "Worker threads P (1: serial executor)")->capture_default_str();
+  cmd->add_option("--threading", opts->threading,
+                  std::string("How P > 1 threads are used: ") + kThreadingChoices +
+                      " (plan: ramiel's parallel plan; onednn: serial order, oneDNN kernels on P OpenMP threads; auto: "
+                      "time both on these inputs first and keep the faster)")
+      ->capture_default_str();
   cmd->add_option("--rtol", opts->rtol, "Relative tolerance for --check")->check(CLI::NonNegativeNumber);
   cmd->add_option("--atol", opts->atol, "Absolute tolerance for --check")->check(CLI::NonNegativeNumber);
   cmd->add_option("--layout", opts->layout,
@@ -97,6 +108,8 @@ void add_run_command(CLI::App& app) {
                       " (auto: what oneDNN prefers on this CPU; plain: each Conv reorders on its own)");
   add_model_options(*cmd, opts->load);
   cmd->callback([opts] {
+    if (opts->threads < 1) throw Error(ErrorKind::kInvalidArgument, "--threads must be at least 1, got " + std::to_string(opts->threads));
+    const std::optional<Threading> forced = parse_threading(opts->threading);
     LoadedModel m = load_model(opts->model, opts->load);
     const ir::Graph& g = m.graph;
     std::vector<ir::Tensor> inputs;
@@ -106,32 +119,55 @@ void add_run_command(CLI::App& app) {
     runtime::SessionOptions so = session_options_for_layout(opts->layout);
     so.input_dims = concrete_input_dims(g, inputs.empty() ? nullptr : &inputs);
     std::string plan_summary = "serial (1 thread)";
-    if (opts->threads != 1) {
-      ParallelSetup setup = plan_parallel(m, opts->threads);
-      so.schedule = setup.node_schedule;
-      const auto& st = setup.schedule.stats;
-      plan_summary = fmt::format("{} worker{} (P = {}), {} cloned nodes, predicted {:.3f} ms vs serial {:.3f} ms; costs {}",
-                                 st.workers, st.workers == 1 ? "" : "s", opts->threads, st.cloned_tasks, st.makespan_ms,
-                                 st.serial_ms, m.cost_source);
-    }
     auto t0 = std::chrono::steady_clock::now();
-    runtime::Session session(m.graph, so);
+    std::unique_ptr<runtime::Session> session, onednn;
+    if (opts->threads != 1 && forced != Threading::kPlan) {
+      runtime::SessionOptions oo = so;
+      oo.kernel_threads = opts->threads;
+      onednn = std::make_unique<runtime::Session>(m.graph, oo);
+      plan_summary = fmt::format("serial order, oneDNN kernels on {} OpenMP threads", opts->threads);
+    }
+    if (opts->threads != 1 && forced != Threading::kOneDnn) {
+      ParallelSetup setup = plan_parallel(m, opts->threads);
+      runtime::SessionOptions po = so;
+      po.schedule = setup.node_schedule;
+      session = std::make_unique<runtime::Session>(m.graph, po);
+      const auto& st = setup.schedule.stats;
+      plan_summary = fmt::format("{} worker{} (P = {}), {} nodes split, {} cloned, predicted {:.3f} ms vs serial {:.3f} ms; costs {}",
+                                 st.workers, st.workers == 1 ? "" : "s", opts->threads, st.split_nodes, st.cloned_tasks,
+                                 st.makespan_ms, st.serial_ms, m.cost_source);
+    }
+    if (opts->threads == 1) session = std::make_unique<runtime::Session>(m.graph, so);
     double create_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    runtime::Session& any = session ? *session : *onednn;
     if (inputs.empty()) {
-      for (size_t i = 0; i < session.inputs().size(); ++i) {
-        const auto& in = session.inputs()[i];
+      for (size_t i = 0; i < any.inputs().size(); ++i) {
+        const auto& in = any.inputs()[i];
         inputs.push_back(random_tensor(in.dtype, in.dims, 1234 + i));
       }
     }
+    if (session && onednn) {  // auto: keep the faster on these inputs
+      const ThreadingChoice choice = choose_threading(*session, *onednn, inputs, kChoiceRuns);
+      fmt::print("threading    {} (auto, medians of {} runs: plan {:.3f} ms, oneDNN OpenMP {:.3f} ms)\n", to_string(choice.chosen),
+                 kChoiceRuns, choice.plan_ms, choice.onednn_ms);
+      if (choice.chosen == Threading::kOneDnn) {
+        session = std::move(onednn);
+        plan_summary = fmt::format("serial order, oneDNN kernels on {} OpenMP threads", opts->threads);
+      }
+      onednn.reset();
+    } else if (onednn) {
+      session = std::move(onednn);
+    }
+    runtime::Session& chosen = *session;
 
     std::vector<double> times;
     std::vector<ir::Tensor> outputs;
     for (int r = 0; r < opts->repeat; ++r) {
       auto start = std::chrono::steady_clock::now();
-      outputs = session.run(inputs);
+      outputs = chosen.run(inputs);
       times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
-    const auto& st = session.stats();
+    const auto& st = chosen.stats();
     fmt::print("model        {}\n", opts->model);
     fmt::print("plan         {}\n", plan_summary);
     fmt::print("session      created in {:.1f} ms: {} kernels, {} views, {} folded nodes, arena {:.2f} MiB ({:.2f} MiB "
@@ -139,7 +175,7 @@ void add_run_command(CLI::App& app) {
                create_ms, st.kernels, st.views, st.folded_nodes, static_cast<double>(st.arena_bytes) / 1048576.0,
                static_cast<double>(st.unshared_bytes) / 1048576.0);
     fmt::print("layout       {} activations: {} tensors, {} layout conversions\n",
-               runtime::to_string(session.program().activation_layout), st.layout_slots, st.conversions);
+               runtime::to_string(chosen.program().activation_layout), st.layout_slots, st.conversions);
     std::sort(times.begin(), times.end());
     double median = times.size() % 2 ? times[times.size() / 2]
                                      : (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
@@ -148,7 +184,7 @@ void add_run_command(CLI::App& app) {
 
     if (opts->check.empty()) {
       for (size_t i = 0; i < outputs.size(); ++i) {
-        fmt::print("output '{}': {} {}\n", session.outputs()[i].name, ir::to_string(outputs[i].dtype()),
+        fmt::print("output '{}': {} {}\n", chosen.outputs()[i].name, ir::to_string(outputs[i].dtype()),
                    ir::to_string(outputs[i].dims()));
       }
       return;
@@ -161,12 +197,12 @@ void add_run_command(CLI::App& app) {
     bool by_name = true;
     for (const auto& r : refs) {
       bool found = false;
-      for (const auto& o : session.outputs()) found = found || o.name == r.name;
+      for (const auto& o : chosen.outputs()) found = found || o.name == r.name;
       by_name = by_name && found;
     }
     size_t failed = 0;
     for (size_t i = 0; i < outputs.size(); ++i) {
-      const std::string& name = session.outputs()[i].name;
+      const std::string& name = chosen.outputs()[i].name;
       const ir::Tensor* want = &refs[i].tensor;
       if (by_name) {
         for (const auto& r : refs)

@@ -98,6 +98,27 @@ TEST_F(RunCommand, MissingFolderAndBadLayout) {
   EXPECT_NE(r.err.find("--layout sideways"), std::string::npos) << r.err;
 }
 
+TEST_F(RunCommand, ThreadingIsChosenOrForcedAndChecked) {
+  CliResult r = run_cli("run " + model_ + " --threads 2 --check " + path("case"));  // auto: times both, keeps one
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("threading    "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(auto, medians of"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("check        OK"), std::string::npos) << r.out;
+  for (const char* forced : {"plan", "onednn"}) {
+    r = run_cli("run " + model_ + " --threads 2 --threading " + forced + " --check " + path("case"));
+    EXPECT_EQ(r.exit_code, 0) << forced << ": " << r.out << r.err;
+    EXPECT_EQ(r.out.find("(auto, medians of"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("check        OK"), std::string::npos) << r.out;
+  }
+  EXPECT_NE(r.out.find("OpenMP threads"), std::string::npos) << r.out;  // the last one ran on oneDNN's threads
+  r = run_cli("run " + model_ + " --threads 2 --threading sideways");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--threading must be one of auto, plan, onednn, got 'sideways'"), std::string::npos) << r.err;
+  r = run_cli("run " + model_ + " --threads 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--threads must be at least 1"), std::string::npos) << r.err;
+}
+
 TEST_F(RunCommand, BenchPrintsMedianAndJson) {
   CliResult r = run_cli("bench " + model_ + " --threads 1 --repeat 5");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -106,6 +127,11 @@ TEST_F(RunCommand, BenchPrintsMedianAndJson) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("_ms\":"), std::string::npos) << r.out;  // the serial median in ms
   EXPECT_NE(r.out.find("\"runs\":3"), std::string::npos) << r.out;
+  r = run_cli("bench " + model_ + " --threads 2 --repeat 3 --json");  // both ways of threading, and which won
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"omp_ms\":"), std::string::npos) << r.out;
+  EXPECT_TRUE(r.out.find("\"threading\":\"plan\"") != std::string::npos || r.out.find("\"threading\":\"onednn\"") != std::string::npos)
+      << r.out;
 }
 
 }  // namespace
