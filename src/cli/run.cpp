@@ -13,6 +13,7 @@
 #include "cli/model_loading.h"
 #include "cli/parallel_setup.h"
 #include "cli/threading_choice.h"
+#include "cli/trace_file.h"
 #include "ramiel/error.h"
 #include "runtime/layout.h"
 #include "runtime/session.h"
@@ -81,7 +82,7 @@ constexpr int kChoiceRuns = 6;
 
 void add_run_command(CLI::App& app) {
   struct Options {
-    std::string model, inputs, check;
+    std::string model, inputs, check, trace;
     int repeat = 1;
     int threads = default_threads();
     double rtol = 1e-3, atol = 1e-7;
@@ -101,6 +102,9 @@ void add_run_command(CLI::App& app) {
                       " (plan: ramiel's parallel plan; onednn: serial order, oneDNN kernels on P OpenMP threads; auto: "
                       "time both on these inputs first and keep the faster)")
       ->capture_default_str();
+  cmd->add_option("--trace", opts->trace,
+                  "Write when each step ran on which worker in one more run, as Chrome trace JSON (chrome://tracing, "
+                  "ui.perfetto.dev)");
   cmd->add_option("--rtol", opts->rtol, "Relative tolerance for --check")->check(CLI::NonNegativeNumber);
   cmd->add_option("--atol", opts->atol, "Absolute tolerance for --check")->check(CLI::NonNegativeNumber);
   cmd->add_option("--layout", opts->layout,
@@ -182,6 +186,15 @@ void add_run_command(CLI::App& app) {
     fmt::print("latency      median {:.3f} ms, min {:.3f} ms over {} run{}{}\n", median, times.front(), times.size(),
                times.size() == 1 ? "" : "s", times.size() == 1 ? " (includes first-run warm-up)" : "");
 
+    if (!opts->trace.empty()) {
+      std::vector<runtime::TraceEvent> trace;
+      chosen.run_traced(inputs, trace);
+      write_chrome_trace(opts->trace, chosen, trace);
+      const TraceSummary summary = summarize_trace(trace, chosen.workers());
+      std::string busy;
+      for (double us : summary.busy_us) busy += fmt::format("{}{:.0f}%", busy.empty() ? "" : ", ", 100 * us / std::max(1e-9, summary.makespan_us));
+      fmt::print("trace        {}: {} steps in {:.3f} ms, workers busy {}\n", opts->trace, trace.size(), summary.makespan_us / 1e3, busy);
+    }
     if (opts->check.empty()) {
       for (size_t i = 0; i < outputs.size(); ++i) {
         fmt::print("output '{}': {} {}\n", chosen.outputs()[i].name, ir::to_string(outputs[i].dtype()),

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -137,6 +138,27 @@ std::vector<ir::Tensor> Session::run(std::span<const ir::Tensor> inputs) {
     executor_->run(static_schedule_, [this](int, TaskId task) { run_step(program_, *graph_, static_cast<size_t>(task)); });
   } else {
     run_serial(program_, *graph_);
+  }
+  return collect_outputs();
+}
+
+std::vector<ir::Tensor> Session::run_traced(std::span<const ir::Tensor> inputs, std::vector<TraceEvent>& trace) {
+  bind_inputs(inputs);
+  using Clock = std::chrono::steady_clock;
+  trace.assign(program_.steps.size(), TraceEvent{});
+  const Clock::time_point origin = Clock::now();
+  auto traced = [&](int worker, size_t step) {  // each step writes its own event: no race
+    const Clock::time_point start = Clock::now();
+    run_step(program_, *graph_, step);
+    const Clock::time_point end = Clock::now();
+    trace[step] = {static_cast<int>(step), worker, std::chrono::duration<double, std::micro>(start - origin).count(),
+                   std::chrono::duration<double, std::micro>(end - origin).count()};
+  };
+  dnnl_util::ThreadScope scope(1);  // as run(): worker 0, or the serial order (kernels set their own thread counts)
+  if (executor_) {
+    executor_->run(static_schedule_, [&](int worker, TaskId task) { traced(worker, static_cast<size_t>(task)); });
+  } else {
+    for (size_t i = 0; i < program_.steps.size(); ++i) traced(0, i);
   }
   return collect_outputs();
 }

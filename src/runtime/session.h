@@ -60,6 +60,14 @@ struct StepProfile {
   int slice = 0;     ///< Slice of a split node's kernel (0 for whole kernels and conversions).
 };
 
+/// When one step ran in a traced run.
+struct TraceEvent {
+  int step = 0;         ///< Index into Program::steps.
+  int worker = 0;       ///< Worker that ran it (0 in a serial session).
+  double start_us = 0;  ///< Start, in microseconds from the start of the run (after inputs are bound).
+  double end_us = 0;    ///< End, likewise.
+};
+
 /// A model ready to run. Not thread-safe: one run() at a time.
 class Session {
  public:
@@ -77,6 +85,10 @@ class Session {
   std::vector<ir::Tensor> run(const std::map<std::string, ir::Tensor>& inputs);
   /// As run(), and adds the time of each step to `profile` (sized on first use).
   std::vector<ir::Tensor> run_profiled(std::span<const ir::Tensor> inputs, std::vector<StepProfile>& profile);
+
+  /// As run(), and sets `trace` to one event per step of program(): when it ran, on which worker.
+  /// Costs two clock reads per step.
+  std::vector<ir::Tensor> run_traced(std::span<const ir::Tensor> inputs, std::vector<TraceEvent>& trace);
 
   /// Graph inputs with their concrete dims.
   const std::vector<IoInfo>& inputs() const { return inputs_; }

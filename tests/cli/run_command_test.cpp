@@ -119,6 +119,20 @@ TEST_F(RunCommand, ThreadingIsChosenOrForcedAndChecked) {
   EXPECT_NE(r.err.find("--threads must be at least 1"), std::string::npos) << r.err;
 }
 
+TEST_F(RunCommand, TraceIsChromeTraceJson) {
+  CliResult r = run_cli("run " + model_ + " --threads 2 --threading plan --trace " + path("trace.json"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("trace        "), std::string::npos) << r.out;
+  std::ifstream in(path("trace.json"));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"traceEvents\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"name\":\"relu"), std::string::npos) << text;  // the graph's nodes, by name
+  EXPECT_NE(text.find("\"ph\":\"X\""), std::string::npos) << text;
+  r = run_cli("run " + model_ + " --trace " + path("no/such/folder/trace.json"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("cannot write the trace"), std::string::npos) << r.err;
+}
+
 TEST_F(RunCommand, BenchPrintsMedianAndJson) {
   CliResult r = run_cli("bench " + model_ + " --threads 1 --repeat 5");
   EXPECT_EQ(r.exit_code, 0) << r.err;

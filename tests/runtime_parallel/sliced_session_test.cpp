@@ -3,6 +3,7 @@
 // kernel cannot split runs whole; the memory plan treats every slice as a writer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -165,6 +166,43 @@ TEST(SlicedSession, EverySliceIsAWriterOfTheOutputBuffer) {
     for (int w : b.co_writers) EXPECT_EQ(p.steps[static_cast<size_t>(w - 1)].node, first.node);
   }
   EXPECT_EQ(split_buffers, p.split_nodes.size());
+}
+
+TEST(SlicedSession, TracedRunsRecordEveryStepOnItsWorker) {
+  SlicedModel s = sliced_model();
+  SessionOptions options;
+  options.schedule = spread(s, 2, 2);
+  Session parallel(s.m.g, options);
+  const std::vector<ir::Tensor> inputs{s.x, s.t, s.u};
+  const std::vector<ir::Tensor> want = parallel.run(inputs);
+  std::vector<TraceEvent> trace;
+  const std::vector<ir::Tensor> got = parallel.run_traced(inputs, trace);
+  for (size_t o = 0; o < got.size(); ++o) ASSERT_EQ(std::memcmp(got[o].raw(), want[o].raw(), want[o].byte_size()), 0);
+  const Program& p = parallel.program();
+  ASSERT_EQ(trace.size(), p.steps.size());
+  // Each step on the worker the schedule gave it (slice 1 of a split node on worker 1), and the
+  // steps of one worker one after another.
+  std::vector<std::vector<TraceEvent>> by_worker(2);
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const TraceEvent& e = trace[i];
+    EXPECT_EQ(e.step, static_cast<int>(i));
+    EXPECT_LE(0.0, e.start_us);
+    EXPECT_LE(e.start_us, e.end_us);
+    ASSERT_TRUE(e.worker == 0 || e.worker == 1) << e.worker;
+    if (p.steps[i].slice.count == 2) {
+      EXPECT_EQ(e.worker, p.steps[i].slice.index) << p.steps[i].op;
+    }
+    by_worker[static_cast<size_t>(e.worker)].push_back(e);
+  }
+  EXPECT_FALSE(by_worker[1].empty());
+  for (auto& events : by_worker) {
+    std::sort(events.begin(), events.end(), [](const TraceEvent& a, const TraceEvent& b) { return a.start_us < b.start_us; });
+    for (size_t i = 1; i < events.size(); ++i) EXPECT_LE(events[i - 1].end_us, events[i].start_us);
+  }
+  Session serial(s.m.g);  // a serial session traces on worker 0
+  serial.run_traced(inputs, trace);
+  ASSERT_EQ(trace.size(), serial.program().steps.size());
+  for (const TraceEvent& e : trace) EXPECT_EQ(e.worker, 0);
 }
 
 TEST(SlicedSession, InconsistentSlicesAreRejected) {
