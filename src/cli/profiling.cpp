@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "cli/model_inputs.h"
 #include "runtime/session.h"
@@ -49,6 +50,54 @@ std::map<std::pair<std::string, int>, double> profile_session(runtime::Session& 
   return medians;
 }
 
+// Per split node, the median over `runs` traced runs of its slowest slice, with slice i of every
+// node in `split` on worker i (the other nodes on worker 0): the slices of one node run at the
+// same time, as in a plan, sharing caches and memory bandwidth and reading inputs that another
+// core wrote.
+std::map<ir::NodeId, double> profile_concurrent_slices(const ir::Graph& graph, const runtime::SessionOptions& base,
+                                                       const std::map<ir::NodeId, int>& split, int count, int runs,
+                                                       const std::string& label, bool progress) {
+  runtime::NodeSchedule spread;
+  spread.workers.assign(static_cast<size_t>(count), {});
+  for (ir::NodeId n : graph.topological_order()) {
+    if (!split.count(n)) {
+      spread.workers[0].push_back(n);
+      continue;
+    }
+    for (int i = 0; i < count; ++i) spread.workers[static_cast<size_t>(i)].push_back(runtime::ScheduledNode(n, i, count));
+  }
+  runtime::SessionOptions options = base;
+  options.schedule = std::move(spread);
+  runtime::Session session(graph, options);
+  std::vector<ir::Tensor> inputs;
+  for (size_t i = 0; i < session.inputs().size(); ++i) {
+    inputs.push_back(random_tensor(session.inputs()[i].dtype, session.inputs()[i].dims, 4321 + i));
+  }
+  session.run(inputs);
+  std::map<ir::NodeId, std::vector<double>> samples;
+  std::vector<runtime::TraceEvent> trace;
+  for (int r = 0; r < runs; ++r) {
+    session.run_traced(inputs, trace);
+    std::map<ir::NodeId, double> slowest;
+    for (const runtime::TraceEvent& e : trace) {
+      const runtime::Step& step = session.program().steps[static_cast<size_t>(e.step)];
+      if (step.slice.whole()) continue;
+      double& ms = slowest[step.node];
+      ms = std::max(ms, (e.end_us - e.start_us) / 1e3);
+    }
+    for (const auto& [node, ms] : slowest) samples[node].push_back(ms);
+    if (progress) {
+      int width = 30, done = (r + 1) * width / runs;
+      fmt::print(stderr, "\rprofiling {:<9} [{}{}] {}/{}", label, std::string(static_cast<size_t>(done), '#'),
+                 std::string(static_cast<size_t>(width - done), '.'), r + 1, runs);
+    }
+  }
+  if (progress) fmt::print(stderr, "\n");
+  std::map<ir::NodeId, double> medians;
+  for (auto& [node, v] : samples) medians[node] = median(std::move(v));
+  return medians;
+}
+
 }  // namespace
 
 cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& model_path, int runs, int warmup, bool progress,
@@ -63,8 +112,10 @@ cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& mod
     runtime::Session session(graph, so);
     for (const auto& [part, ms] : profile_session(session, runs, warmup, "nodes", progress)) costs.node_ms[part.first] = ms;
   }
-  // Slices: every node whose kernel may split, split `count` ways, run serially; a node's slice
-  // cost is its slowest slice. Nodes whose shapes do not split run whole and get no entry.
+  // Slices: every node whose kernel may split, split `count` ways; a node's slice cost is its
+  // slowest slice. Counts up to the cores here run side by side on `count` workers; larger ones
+  // one after the other. Nodes whose shapes do not split run whole and get no entry.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int count : slice_counts) {
     runtime::SessionOptions sliced = so;
     for (const ir::Node& n : graph.nodes()) {
@@ -74,8 +125,16 @@ cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& mod
     runtime::Session session(graph, sliced);
     const auto& split = session.program().split_nodes;
     if (split.empty()) continue;
+    const int slice_runs = std::max(1, runs / 2);
+    const std::string label = fmt::format("{} slices", count);
+    if (count <= cores) {
+      for (const auto& [node, ms] : profile_concurrent_slices(graph, so, split, count, slice_runs, label, progress)) {
+        costs.slice_ms[graph.node(node).name][count] = ms;
+      }
+      continue;
+    }
     std::map<std::string, double> slowest;
-    for (const auto& [part, ms] : profile_session(session, std::max(1, runs / 2), 1, fmt::format("{} slices", count), progress)) {
+    for (const auto& [part, ms] : profile_session(session, slice_runs, 1, label, progress)) {
       slowest[part.first] = std::max(slowest[part.first], ms);
     }
     for (const auto& [node, k] : split) {

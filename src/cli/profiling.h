@@ -13,7 +13,7 @@ namespace ramiel::cli {
 
 /// Part of the profile cache key: bumped whenever what a profile measures changes (the runtime's
 /// fusion, which kernels split), so that stale profiles are not reused.
-inline constexpr int kProfileVersion = 6;
+inline constexpr int kProfileVersion = 7;
 
 /// Slice counts profiled by default (hybrid parallelism); larger counts are extrapolated.
 inline const std::vector<int> kProfiledSliceCounts = {2, 4};
@@ -21,7 +21,9 @@ inline const std::vector<int> kProfiledSliceCounts = {2, 4};
 /// Runs `graph` serially `runs` times after `warmup` runs on random inputs and returns each node's
 /// median time (the sum of its steps, layout conversions included) plus calibrated machine
 /// constants; then, for each of `slice_counts`, the slowest slice of every node whose kernel splits
-/// that many ways (runs / 2 runs each). Shows progress bars on stderr when `progress`.
+/// that many ways (runs / 2 runs each; counts up to the number of cores with the slices running at
+/// the same time on that many workers, larger counts serially). Shows progress bars on stderr when
+/// `progress`.
 cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& model_path, int runs, int warmup, bool progress,
                                   const std::vector<int>& slice_counts = kProfiledSliceCounts);
 
