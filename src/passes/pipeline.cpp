@@ -3,6 +3,7 @@
 #include "passes/constant_folding.h"
 #include "passes/dead_code_elimination.h"
 #include "passes/identity_elimination.h"
+#include "passes/pad_fusion.h"
 
 namespace ramiel::passes {
 
@@ -10,6 +11,7 @@ PassManager pruning_pipeline() {
   PassManager pm;
   pm.add(std::make_unique<ConstantFolding>());
   pm.add(std::make_unique<IdentityElimination>());
+  pm.add(std::make_unique<PadFusion>());
   pm.add(std::make_unique<DeadCodeElimination>());
   return pm;
 }

@@ -90,8 +90,10 @@ TEST(PruningPipeline, FoldsThenCleansThenRemovesDeadCode) {
   g.node(0).attributes["value"] = ir::Attribute{.type = ir::Attribute::Type::kTensor, .t = floats({2}, {3, 4})};
   PassManager pm = pruning_pipeline();
   auto reports = pm.run(g);
-  ASSERT_EQ(reports.size(), 3u);
+  ASSERT_EQ(reports.size(), 4u);
   EXPECT_EQ(reports[0].name, "constant-folding");
+  EXPECT_EQ(reports[2].name, "pad-fusion");
+  EXPECT_EQ(reports[3].name, "dead-code-elimination");
   EXPECT_EQ(g.live_node_count(), 1u);
   EXPECT_EQ(g.node(2).op_type, "Add");
   ASSERT_TRUE(g.value(g.node(2).inputs[1]).constant.has_value());
