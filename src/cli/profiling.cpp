@@ -22,6 +22,13 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// A progress bar on stderr, redrawn in place: `done` of `total` runs.
+void show_progress(const std::string& label, int done, int total) {
+  const int width = 30, filled = done * width / total;
+  fmt::print(stderr, "\rprofiling {:<9} [{}{}] {}/{}", label, std::string(static_cast<size_t>(filled), '#'),
+             std::string(static_cast<size_t>(width - filled), '.'), done, total);
+}
+
 // Runs `session` `runs` times after `warmup` and returns per (node, slice) the median time of its
 // steps (a node's layout conversions count with slice 0).
 std::map<std::pair<std::string, int>, double> profile_session(runtime::Session& session, int runs, int warmup,
@@ -38,11 +45,7 @@ std::map<std::pair<std::string, int>, double> profile_session(runtime::Session& 
     std::map<std::pair<std::string, int>, double> per_part;
     for (const auto& step : profile) per_part[{step.node, step.slice}] += step.ms;
     for (const auto& [part, ms] : per_part) samples[part].push_back(ms);
-    if (progress) {
-      int width = 30, done = (r + 1) * width / runs;
-      fmt::print(stderr, "\rprofiling {:<9} [{}{}] {}/{}", label, std::string(static_cast<size_t>(done), '#'),
-                 std::string(static_cast<size_t>(width - done), '.'), r + 1, runs);
-    }
+    if (progress) show_progress(label, r + 1, runs);
   }
   if (progress) fmt::print(stderr, "\n");
   std::map<std::pair<std::string, int>, double> medians;
@@ -86,11 +89,7 @@ std::map<ir::NodeId, double> profile_concurrent_slices(const ir::Graph& graph, c
       ms = std::max(ms, (e.end_us - e.start_us) / 1e3);
     }
     for (const auto& [node, ms] : slowest) samples[node].push_back(ms);
-    if (progress) {
-      int width = 30, done = (r + 1) * width / runs;
-      fmt::print(stderr, "\rprofiling {:<9} [{}{}] {}/{}", label, std::string(static_cast<size_t>(done), '#'),
-                 std::string(static_cast<size_t>(width - done), '.'), r + 1, runs);
-    }
+    if (progress) show_progress(label, r + 1, runs);
   }
   if (progress) fmt::print(stderr, "\n");
   std::map<ir::NodeId, double> medians;
