@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's results table: for each zoo model, ramiel serial and parallel with the hybrid plan
-# (P threads, one process, alternating runs, `bench --compare`: also the plan without slices and
-# the serial order with oneDNN's own OpenMP threading; "auto" is the faster of the plan and oneDNN's
-# threading, what `run --threading auto` keeps), the plan's predicted speedup, and ONNX Runtime with
+# (P threads, one process, alternating runs, `bench --compare`: also the plan without slices; then
+# the plan and the serial order with oneDNN's own OpenMP threading in blocks, as `run --threading
+# auto` compares them, "auto" being the faster), the plan's predicted speedup, and ONNX Runtime with
 # 1 and P intra-op threads. ramiel and ONNX Runtime alternate: ROUNDS rounds of (ramiel, ORT 1
 # thread, ORT P threads) per model, each figure the median over the rounds of its per-process median.
 #
@@ -28,9 +28,9 @@ ramiel="$root/build/ramiel"
 bash "$root/bench/peers/setup.sh"
 last_json() { /usr/bin/python3 -c "import sys; print(sys.stdin.read().strip().splitlines()[-1])"; }
 
-printf '| model | ramiel serial (ms) | ramiel P=%s hybrid (ms) | speedup | predicted | branches only (ms) | oneDNN OpenMP %s threads (ms) | ramiel auto (ms) | ORT 1 thread (ms) | ORT %s threads (ms) | hybrid / ORT %s | auto / ORT %s |\n' \
+printf '| model | ramiel serial (ms) | ramiel P=%s hybrid (ms) | speedup | predicted | branches only (ms) | plan, in blocks (ms) | oneDNN OpenMP %s threads, in blocks (ms) | ramiel auto (ms) | ORT 1 thread (ms) | ORT %s threads (ms) | hybrid / ORT %s | auto / ORT %s |\n' \
   "$threads" "$threads" "$threads" "$threads" "$threads"
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for m in "${models[@]}"; do
   dir="$root/models/cache/$m"
   rows=()
@@ -46,7 +46,8 @@ rounds = [json.loads(line) for line in sys.stdin if line.strip()]
 med = lambda f: statistics.median(f(r) for r in rounds)
 s, p = med(lambda r: r['ramiel']['serial_ms']), med(lambda r: r['ramiel']['parallel_ms'])
 pred = med(lambda r: r['ramiel']['predicted_serial_ms'] / r['ramiel']['predicted_ms'])
-branch, omp, best = med(lambda r: r['ramiel']['branch_ms']), med(lambda r: r['ramiel']['omp_ms']), med(lambda r: r['ramiel']['best_ms'])
+branch, block, omp = med(lambda r: r['ramiel']['branch_ms']), med(lambda r: r['ramiel']['plan_block_ms']), med(lambda r: r['ramiel']['omp_ms'])
+best = med(lambda r: r['ramiel']['best_ms'])
 o1, o2 = med(lambda r: r['ort1']['median_ms']), med(lambda r: r['ort2']['median_ms'])
-print('| $m | %.2f | %.2f | %.2fx | %.2fx | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |' % (s, p, s / p, pred, branch, omp, best, o1, o2, p / o2, best / o2))"
+print('| $m | %.2f | %.2f | %.2fx | %.2fx | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |' % (s, p, s / p, pred, branch, block, omp, best, o1, o2, p / o2, best / o2))"
 done

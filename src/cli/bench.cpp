@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -97,21 +98,19 @@ void add_bench_command(CLI::App& app) {
       if (parallel) parallel->run(inputs);
       if (branch) branch->run(inputs);
     }
-    std::vector<double> serial_ms, parallel_ms, branch_ms, omp_ms;
+    std::vector<double> serial_ms, parallel_ms, branch_ms;
     for (int i = 0; i < opts->repeat; ++i) {  // alternate so all see the same machine noise
       serial_ms.push_back(time_run(serial, inputs));
       if (parallel) parallel_ms.push_back(time_run(*parallel, inputs));
       if (branch) branch_ms.push_back(time_run(*branch, inputs));
     }
-    // OpenMP's idle threads spin after each parallel region and would steal a core from the
-    // sessions above, so the oneDNN-threaded session runs in a block of its own, last.
-    if (omp) {
-      for (int i = 0; i < opts->warmup; ++i) omp->run(inputs);
-      for (int i = 0; i < opts->repeat; ++i) omp_ms.push_back(time_run(*omp, inputs));
-    }
+    // The plan against oneDNN's OpenMP threading, as `run --threading auto` decides: in blocks
+    // (OpenMP's idle threads spin after each parallel region and would steal a core from runs
+    // interleaved with them), after the alternating runs above.
+    std::optional<ThreadingChoice> choice;
+    if (omp) choice = choose_threading(*parallel, *omp, inputs, opts->repeat);
     const double s = median_of(serial_ms);
     const double p = parallel ? median_of(parallel_ms) : s;
-    const Threading chosen = omp && median_of(omp_ms) < p ? Threading::kOneDnn : Threading::kPlan;
     const int workers = parallel ? parallel->workers() : 1;
     const double predicted = setup ? setup->schedule.stats.makespan_ms : std::nan("");
     const double predicted_serial = setup ? setup->schedule.stats.serial_ms : std::nan("");
@@ -134,10 +133,11 @@ void add_bench_command(CLI::App& app) {
         j["branch_workers"] = branch->workers();
         j["branch_predicted_ms"] = branch_setup->schedule.stats.makespan_ms;
       }
-      if (omp) {
-        j["omp_ms"] = median_of(omp_ms);
-        j["threading"] = to_string(chosen);
-        j["best_ms"] = std::min(p, median_of(omp_ms));
+      if (choice) {
+        j["omp_ms"] = choice->onednn_ms;
+        j["plan_block_ms"] = choice->plan_ms;
+        j["threading"] = to_string(choice->chosen);
+        j["best_ms"] = std::min(choice->plan_ms, choice->onednn_ms);
       }
       fmt::print("{}\n", j.dump());
     } else {
@@ -159,12 +159,13 @@ void add_bench_command(CLI::App& app) {
                    branch->workers(), branch->workers() == 1 ? "" : "s", s / median_of(branch_ms),
                    branch_setup->schedule.stats.makespan_ms);
       }
-      if (omp) {
-        fmt::print("oneDNN omp   median {:.3f} ms, serial order, every kernel on {} OpenMP threads, speedup {:.2f}x\n",
-                   median_of(omp_ms), opts->threads, s / median_of(omp_ms));
+      if (choice) {
+        const double best = std::min(choice->plan_ms, choice->onednn_ms);
+        fmt::print("oneDNN omp   median {:.3f} ms, serial order, every kernel on {} OpenMP threads (in blocks against the "
+                   "plan's {:.3f} ms)\n",
+                   choice->onednn_ms, opts->threads, choice->plan_ms);
         fmt::print("threading    {} is faster here ({:.3f} ms, {:.2f}x over serial): what `run --threading auto` keeps\n",
-                   chosen == Threading::kPlan ? "the plan" : "oneDNN's OpenMP", std::min(p, median_of(omp_ms)),
-                   s / std::min(p, median_of(omp_ms)));
+                   choice->chosen == Threading::kPlan ? "the plan" : "oneDNN's OpenMP", best, s / best);
       }
     }
     if (opts->profile) {
