@@ -2,6 +2,7 @@
 
 #include <immintrin.h>
 
+#include <chrono>
 #include <string>
 
 #include "ramiel/error.h"
@@ -9,18 +10,25 @@
 namespace ramiel::runtime {
 namespace {
 
-// Spin this many pause iterations (roughly 50-100 us) before yielding and then sleeping in a
-// futex wait: a hand-off between busy workers costs well under a microsecond, while a worker with
-// nothing to do soon gives its core back (to the worker it waits for, when threads outnumber cores).
-constexpr int kSpinIterations = 4000;
+// Spin for this long before yielding and then sleeping in a futex wait: a hand-off between busy
+// workers costs well under a microsecond, but a worker that has gone to sleep costs a wake-up, and
+// on a virtual machine an idle vCPU is halted by the host and takes far longer to come back. The
+// gaps inside a plan are mostly shorter than this, so workers stay awake through them, and soon
+// give their core back when there is nothing to do (to the worker they wait for, when threads
+// outnumber cores). OpenMP runtimes spin for similar reasons (Intel's KMP_BLOCKTIME: 200 ms).
+constexpr auto kSpinTime = std::chrono::microseconds(100);
+constexpr int kPausesPerClockRead = 64;
 constexpr int kYieldIterations = 16;
 
 /// Waits until `flag` holds `target` (spin, yield, then block). `flag` only ever moves forward.
 void wait_for(const std::atomic<uint32_t>& flag, uint32_t target) {
-  for (int i = 0; i < kSpinIterations; ++i) {
-    if (flag.load(std::memory_order_acquire) == target) return;
-    _mm_pause();
-  }
+  const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
+  do {
+    for (int i = 0; i < kPausesPerClockRead; ++i) {
+      if (flag.load(std::memory_order_acquire) == target) return;
+      _mm_pause();
+    }
+  } while (std::chrono::steady_clock::now() < spin_until);
   for (int i = 0; i < kYieldIterations; ++i) {
     if (flag.load(std::memory_order_acquire) == target) return;
     std::this_thread::yield();
