@@ -64,6 +64,9 @@ struct KernelInit {
   FusedActivation activation = FusedActivation::kNone;
   float clip_min = 0;  ///< kClip: lower bound.
   float clip_max = 0;  ///< kClip: upper bound.
+  /// Values to add along the output's last dim (only requested from kernels that support it:
+  /// MatMul, for a fused bias Add); nullptr for none.
+  const ir::Tensor* bias = nullptr;
 };
 
 /// A prepared operator. run() is called many times, possibly from different threads (never

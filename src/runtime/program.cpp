@@ -324,6 +324,9 @@ class Builder {
     for (size_t i = 0; i < node.inputs.size(); ++i) {
       if (node.inputs[i] != ir::kNone) in_slots[i] = materialize(node.inputs[i], want[i], n);
     }
+    const auto fused_it = fused_.find(n);
+    const bool fused = fused_it != fused_.end();  // applied by its producer: a view of its output
+    if (fused) in_slots = {in_slots[fused_it->second]};
     if (permuted && node.op_type == "Pad" && node.inputs.size() > 1 && node.inputs[1] != ir::kNone) {
       const ir::Tensor& pads = p_.slots[static_cast<size_t>(in_slots[1])].tensor;
       std::vector<int64_t> v(8);
@@ -335,14 +338,20 @@ class Builder {
 
     const ir::Node& kernel_node = permuted ? permuted_node(node) : node;
     KernelInit init{kernel_node, {}, opset_of(node), o_.threads, out_layout};
-    const bool fused = fused_.count(n) > 0;  // a Relu applied by its Conv: a view of it
     if (o_.fuse_activations && node.op_type == "Conv") {
       if (auto act = fusable_activation(node)) {
         init.activation = act->kind;
         init.clip_min = act->min;
         init.clip_max = act->max;
-        fused_.insert(act->node);
+        fused_[act->node] = 0;
         ++p_.stats.fused_activations;
+      }
+    }
+    if (o_.fuse_activations && node.op_type == "MatMul") {
+      if (auto bias = fusable_bias(node)) {
+        init.bias = bias->values;
+        fused_[bias->node] = bias->input;
+        ++p_.stats.fused_biases;
       }
     }
     Step step;
@@ -369,9 +378,9 @@ class Builder {
     }
 
     std::unique_ptr<Kernel> kernel;
-    std::vector<std::unique_ptr<Kernel>> slices = create_slices(node, init);
+    std::vector<std::unique_ptr<Kernel>> slices = fused ? std::vector<std::unique_ptr<Kernel>>{} : create_slices(node, init);
     try {
-      if (fused) {  // the Conv applied it: a view of the Conv's output (a Clip's bounds are not read)
+      if (fused) {  // its producer applied it: a view of the producer's output (a Clip's bounds are not read)
         KernelInit view = init;
         view.inputs.resize(1);
         kernel = find_kernel("Identity", "")(view);
@@ -469,6 +478,38 @@ class Builder {
     p_.stats.kernels += static_cast<size_t>(count - 1);
   }
 
+  struct Bias {
+    ir::NodeId node;            // the Add
+    size_t input;               // which of its inputs is the MatMul's output
+    const ir::Tensor* values;   // the constant added along the last dim
+  };
+
+  // The Add of a float constant along the last dim (a bias: [N] or [1,...,1,N]) that is the only
+  // consumer of `matmul`'s output (not a graph output, rank <= 3 so that it stays plain), if any.
+  std::optional<Bias> fusable_bias(const ir::Node& matmul) {
+    if (matmul.outputs.size() != 1 || matmul.inputs.size() != 2) return std::nullopt;
+    size_t rank = 0;
+    for (ir::ValueId operand : matmul.inputs) {  // a 1-D operand drops a dim of Y
+      if (operand == ir::kNone || any_slot(operand).dims.size() < 2) return std::nullopt;
+      rank = std::max(rank, any_slot(operand).dims.size());
+    }
+    const int64_t n = any_slot(matmul.inputs[1]).dims.back();
+    const ir::Value& y = g_.value(matmul.outputs[0]);
+    if (y.is_graph_output || y.consumers.size() != 1 || rank > 3) return std::nullopt;
+    const ir::Node& add = g_.node(y.consumers[0]);
+    if (add.removed || add.op_type != "Add" || !add.domain.empty() || add.inputs.size() != 2 || add.outputs.size() != 1) return std::nullopt;
+    if ((add.inputs[0] == y.id) == (add.inputs[1] == y.id)) return std::nullopt;  // y + y, or y not an input
+    const size_t input = add.inputs[0] == y.id ? 0 : 1;
+    const ir::Value& b = g_.value(add.inputs[1 - input]);
+    if (!b.constant || b.constant->dtype() != ir::DataType::kFloat32 || b.constant->rank() > rank) return std::nullopt;
+    const ir::Dims& bd = b.constant->dims();
+    for (size_t i = 0; i + 1 < bd.size(); ++i) {
+      if (bd[i] != 1) return std::nullopt;
+    }
+    if (bd.empty() || bd.back() != n) return std::nullopt;
+    return Bias{add.id, input, &*b.constant};
+  }
+
   struct Activation {
     ir::NodeId node;
     FusedActivation kind;
@@ -557,7 +598,9 @@ class Builder {
   Program p_;
   std::vector<std::array<int, 4>> value_slots_;  // per value, its slot in each Layout (-1: none)
   std::vector<std::unique_ptr<ir::Node>> owned_nodes_;
-  std::set<ir::NodeId> fused_;  // Relu and Clip nodes whose Conv applies them (views)
+  // Nodes their producer applies (a Relu or Clip by its Conv, a bias Add by its MatMul): views of
+  // their input at this index (the producer's output).
+  std::map<ir::NodeId, size_t> fused_;
 };
 
 }  // namespace

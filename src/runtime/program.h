@@ -66,6 +66,7 @@ struct ProgramStats {
   size_t conversions = 0;        ///< Layout conversion steps.
   size_t folded_nodes = 0;       ///< Nodes evaluated once at creation (constant inputs).
   size_t fused_activations = 0;  ///< Relu nodes fused into the Conv before them (now views).
+  size_t fused_biases = 0;       ///< Bias Adds fused into the MatMul before them (now views).
   size_t layout_slots = 0;       ///< Activations kept in the activation layout (NHWC or blocked).
   size_t arena_bytes = 0;        ///< Arena size after planning.
   size_t unshared_bytes = 0;     ///< Sum of buffer sizes (what the arena would be without reuse).
@@ -94,7 +95,8 @@ struct BuildOptions {
   bool fold_constants = true;                ///< Evaluate all-constant nodes once.
   std::map<std::string, ir::Dims> input_dims;  ///< Dims for graph inputs with symbolic dims.
   int threads = 1;                           ///< KernelInit::threads for every kernel.
-  /// Fuse a Relu into the Conv before it when it is the Conv's only consumer (the Relu becomes a view).
+  /// Fuse a Relu or constant Clip into the Conv before it, and a bias Add into the MatMul before it,
+  /// when it is that node's only consumer (the fused node becomes a view).
   bool fuse_activations = true;
   /// Nodes to split into slices (node -> count >= 2), each slice a step of its own that writes one
   /// part of the output. A node whose kernel cannot compute such slices runs whole (see

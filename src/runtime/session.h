@@ -41,7 +41,8 @@ struct SessionOptions {
   /// OpenMP threads every oneDNN kernel may use when the session runs serially (intra-operator
   /// parallelism by oneDNN itself, the alternative to slices). Parallel schedules use 1.
   int kernel_threads = 1;
-  /// Fuse each Relu into the Conv before it (a oneDNN post-op) when it is that Conv's only consumer.
+  /// Fuse each Relu or constant Clip into the Conv before it, and each bias Add into the MatMul
+  /// before it (oneDNN post-op, bias), when it is that node's only consumer.
   bool fuse_activations = true;
 };
 

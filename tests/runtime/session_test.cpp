@@ -400,5 +400,39 @@ TEST(SessionFusion, ReluAndClipFuseIntoTheirConvWithTheSameResult) {
   EXPECT_GT(largest, 0.0f);
 }
 
+// x[1,6,8] x W[8,40] + bias[40] (the bias first, as PyTorch exports it) -> Relu, and the same
+// MatMul's twin whose output is also a graph output (its Add stays a kernel); whole and with the
+// MatMul split into column slices (40 columns > 6 rows), which add their part of the bias.
+TEST(SessionFusion, BiasAddFusesIntoItsMatMulWholeAndSliced) {
+  std::mt19937 rng(12);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {1, 6, 8});
+  ir::ValueId w = m.constant("w", random_tensor({8, 40}, rng));
+  ir::ValueId bias = m.constant("bias", random_tensor({40}, rng));
+  ir::ValueId mm = m.node("MatMul", {x, w}, {}, "mm");
+  m.output(m.node("Relu", {m.node("Add", {bias, mm}, {}, "add")}, {}, "relu"));
+  ir::ValueId twin = m.node("MatMul", {x, w}, {}, "twin");
+  m.output(twin);
+  m.output(m.node("Add", {twin, bias}, {}, "twin_add"));
+  const ir::Tensor input = random_tensor({1, 6, 8}, rng);
+  SessionOptions unfused_options;
+  unfused_options.fuse_activations = false;
+  Session unfused(m.g, unfused_options);
+  const std::vector<ir::Tensor> want = unfused.run(std::vector<ir::Tensor>{input});
+  EXPECT_EQ(unfused.stats().fused_biases, 0u);
+  ir::NodeId mm_node = ir::kNone;
+  for (const ir::Node& n : m.g.nodes()) mm_node = n.name == "mm" ? n.id : mm_node;
+  for (int slices : {1, 2, 3}) {
+    SessionOptions options;
+    if (slices > 1) options.slices[mm_node] = slices;
+    Session fused(m.g, options);
+    EXPECT_EQ(fused.stats().fused_biases, 1u);
+    EXPECT_EQ(fused.program().split_nodes.count(mm_node), slices > 1 ? 1u : 0u);
+    const std::vector<ir::Tensor> got = fused.run(std::vector<ir::Tensor>{input});
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t o = 0; o < got.size(); ++o) expect_near(got[o], want[o], 1e-5f);
+  }
+}
+
 }  // namespace
 }  // namespace ramiel::runtime

@@ -1,4 +1,4 @@
-// Slices (intra-operator parallelism): Conv, MatMul, MaxPool and a row-wise Add split into slices compute the unsplit
+// Slices (intra-operator parallelism): Conv, MatMul, MaxPool and a row-wise Mul split into slices compute the unsplit
 // result; slices spread over workers give the serial sliced run's bits on every run; a node whose
 // kernel cannot split runs whole; the memory plan treats every slice as a writer.
 #include <gtest/gtest.h>
@@ -28,7 +28,7 @@ std::map<std::string, ir::Attribute> conv_attrs(int64_t group = 1) {
 // x[1,16,12,12] -> Conv 16->48 (3x3) -> Relu -> depthwise Conv 48 (3x3, group 48) -> Conv 48->8
 // (1x1: too few channels to split into blocks) -> Flatten -> MatMul [1,1152]x[1152,64], a MaxPool
 // of the Relu; and
-// t[1,96,64] -> MatMul with [64,40] (rows split) -> Add bias (row slices) -> batched MatMul [1,4,24,40]x[1,4,40,24] (heads split);
+// t[1,96,64] -> MatMul with [64,40] (rows split) -> Mul by a constant (row slices) -> batched MatMul [1,4,24,40]x[1,4,40,24] (heads split);
 // u[1,8,64] -> MatMul with [64,48] (columns split in blocks of 16 when there are enough, else rows).
 struct SlicedModel {
   ModelBuilder m;
@@ -52,7 +52,7 @@ SlicedModel sliced_model() {
   m.output(pool);
   ir::ValueId t = m.input("t", {1, 96, 64});
   ir::ValueId p = m.node("MatMul", {t, m.constant("wp", random_tensor({64, 40}, rng))}, {}, "proj");
-  ir::ValueId pb = m.node("Add", {p, m.constant("bp", random_tensor({40}, rng))}, {}, "proj_bias");
+  ir::ValueId pb = m.node("Mul", {p, m.constant("bp", random_tensor({40}, rng))}, {}, "proj_scale");
   ir::ValueId q = m.node("Reshape", {pb, m.constant("shape", ir::Tensor::from(ir::DataType::kInt64, {4}, std::vector<int64_t>{1, 4, 24, 40}))}, {}, "heads");
   ir::ValueId k = m.node("Transpose", {q}, {{"perm", ints({0, 1, 3, 2})}}, "keys");
   ir::ValueId att = m.node("MatMul", {q, k}, {}, "attention");
@@ -66,7 +66,7 @@ SlicedModel sliced_model() {
   return s;
 }
 
-const std::vector<std::string> kSplittable = {"conv1", "dw2", "conv3", "fc", "pool", "proj", "proj_bias", "attention", "wide"};
+const std::vector<std::string> kSplittable = {"conv1", "dw2", "conv3", "fc", "pool", "proj", "proj_scale", "attention", "wide"};
 
 std::map<ir::NodeId, int> split_all(const SlicedModel& s, int count) {
   std::map<ir::NodeId, int> slices;
@@ -91,7 +91,7 @@ TEST(SlicedSession, SerialSlicesComputeTheUnsplitResult) {
     options.slices = split_all(s, count);
     Session sliced(s.m.g, options);
     const auto& split = sliced.program().split_nodes;
-    for (const char* name : {"conv1", "fc", "pool", "proj", "proj_bias", "attention", "wide"}) {
+    for (const char* name : {"conv1", "fc", "pool", "proj", "proj_scale", "attention", "wide"}) {
       ASSERT_TRUE(split.count(s.nodes.at(name))) << name << " was not split into " << count;
       EXPECT_EQ(split.at(s.nodes.at(name)), count);
     }

@@ -4,6 +4,7 @@
 // split the columns of a folded GEMM with more columns than rows (each slice then packs and streams
 // only its part of the weights), else its rows, else the outermost batch dim.
 #include <cstddef>
+#include <cstring>
 #include <memory>
 
 #include "ramiel/error.h"
@@ -90,15 +91,19 @@ class MatMulKernel final : public Kernel {
                                                              : dnnl_util::plain_strides(ir::Dims(y_dims.begin(), y_dims.end())));
     const bool pack_b = b.constant != nullptr;
     dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc(b_dims, f32, Tag::any) : b_user;
+    dnnl::memory::desc bias_md;
+    if (init.bias != nullptr) bias_md = prepare_bias(*init.bias, y_dims, n, what);
     dnnl_util::ThreadScope scope(threads_);
     try {
       dnnl::primitive_attr attr;
       attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, y_md), attr, dnnl_util::engine());
+      auto desc = [&](const dnnl::memory::desc& weights) {
+        return init.bias != nullptr ? dnnl::matmul::desc(a_md, weights, bias_md, y_md) : dnnl::matmul::desc(a_md, weights, y_md);
+      };
+      dnnl::matmul::primitive_desc pd(desc(b_md), attr, dnnl_util::engine());
       if (pack_b && b_dims.size() == 2 && pd.weights_desc() == b_row_major(b_dims[0], b_dims[1])) {
         // No blocked format (AVX2: gemm:jit): column-major packed weights run up to 2x faster.
-        pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_col_major(b_dims[0], b_dims[1]), y_md), attr,
-                                          dnnl_util::engine());
+        pd = dnnl::matmul::primitive_desc(desc(b_col_major(b_dims[0], b_dims[1])), attr, dnnl_util::engine());
       }
       mm_ = BoundPrimitive(dnnl::matmul(pd), pd, threads_);
       b_md = pd.weights_desc();
@@ -106,6 +111,7 @@ class MatMulKernel final : public Kernel {
       dnnl_util::rethrow_as_unsupported(e, what);
     }
     a_arg_ = mm_.add(DNNL_ARG_SRC, a_md);
+    if (init.bias != nullptr) mm_.add(DNNL_ARG_BIAS, bias_md, bias_buf_.data());
     y_arg_ = mm_.add(DNNL_ARG_DST, y_md);
     if (pack_b) {
       b_buf_ = AlignedBuffer(b_md.get_size());
@@ -125,6 +131,21 @@ class MatMulKernel final : public Kernel {
   }
 
  private:
+  // Copies the bias values of this kernel's columns (all, or a column slice's: y_offset_ / 4
+  // onwards) and returns their descriptor, broadcast over every dim of Y but the last. `n` is the
+  // node's column count.
+  dnnl::memory::desc prepare_bias(const ir::Tensor& bias, const Dims& y_dims, int64_t n, const std::string& what) {
+    if (bias.dtype() != ir::DataType::kFloat32 || bias.size() != n) {
+      throw Error(ErrorKind::kInvalidModel, what + ": a fused bias of " + std::to_string(bias.size()) + " values for " + std::to_string(n) + " columns");
+    }
+    const int64_t first = static_cast<int64_t>(y_offset_ / sizeof(float)) % n, count = y_dims.back();
+    bias_buf_ = dnnl_util::AlignedBuffer(static_cast<size_t>(count) * sizeof(float));
+    std::memcpy(bias_buf_.data(), bias.data<float>() + first, static_cast<size_t>(count) * sizeof(float));
+    Dims dims(y_dims.size(), 1);
+    dims.back() = count;
+    return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, dnnl_util::plain_strides(ir::Dims(dims.begin(), dims.end())));
+  }
+
   // Restricts the problem to slice `slice`: for a folded GEMM (2-D) whose B is larger than A (weights
   // at batch 1), a block of columns, so that each slice reads only its part of the weights; else the
   // outermost output dim larger than 1 (the rows of a folded GEMM, else a batch dim), which is
@@ -172,6 +193,7 @@ class MatMulKernel final : public Kernel {
   bool empty_ = false;
   BoundPrimitive mm_;
   AlignedBuffer b_buf_;
+  AlignedBuffer bias_buf_;  // a fused bias Add's values (this slice's columns)
   int a_arg_ = -1, b_arg_ = -1, y_arg_ = -1;
   size_t a_offset_ = 0, b_offset_ = 0, y_offset_ = 0;  // bytes into each tensor (slices)
   int64_t b_row_stride_ = 0;  // column slices: B's full row length (0: B is contiguous)
