@@ -6,6 +6,32 @@
 namespace ramiel::testing {
 namespace {
 
+struct Normalized {
+  ir::Tensor y;
+  std::vector<float> mean, inv;
+};
+
+// Naive double-precision LayerNormalization over dims [a, rank) with dense scale and bias (or none).
+Normalized reference(const ir::Tensor& x, int64_t a, const ir::Tensor& scale, const ir::Tensor* bias) {
+  const int64_t n = ir::element_count(ir::Dims(x.dims().begin() + a, x.dims().end())), rows = x.size() / n;
+  Normalized out{ir::Tensor(ir::DataType::kFloat32, x.dims()), std::vector<float>(static_cast<size_t>(rows)), std::vector<float>(static_cast<size_t>(rows))};
+  for (int64_t r = 0; r < rows; ++r) {
+    double s = 0, sq = 0;
+    for (int64_t j = 0; j < n; ++j) s += x.data<float>()[r * n + j];
+    const double m = s / static_cast<double>(n);
+    for (int64_t j = 0; j < n; ++j) sq += (x.data<float>()[r * n + j] - m) * (x.data<float>()[r * n + j] - m);
+    const double iv = 1 / std::sqrt(sq / static_cast<double>(n) + 1e-5);
+    for (int64_t j = 0; j < n; ++j) {
+      const double b = bias ? bias->data<float>()[j] : 0.0;
+      out.y.data<float>()[r * n + j] = static_cast<float>((x.data<float>()[r * n + j] - m) * iv * scale.data<float>()[j] + b);
+    }
+    out.mean[static_cast<size_t>(r)] = static_cast<float>(m);
+    out.inv[static_cast<size_t>(r)] = static_cast<float>(iv);
+  }
+  return out;
+}
+
+// With the Mean and InvStdDev outputs (the generic kernel).
 TEST(LayerNormalization, MatchesReference) {
   std::mt19937 rng(4);
   for (int64_t axis : {-1, 1, 2}) {
@@ -13,27 +39,30 @@ TEST(LayerNormalization, MatchesReference) {
     const int64_t a = axis < 0 ? axis + 3 : axis;
     ir::Dims norm(x.dims().begin() + a, x.dims().end());
     ir::Tensor scale = random_f32(norm, rng), bias = random_f32(norm, rng);
-    const int64_t n = ir::element_count(norm), rows = x.size() / n;
-    ir::Tensor y(ir::DataType::kFloat32, x.dims());
-    std::vector<float> mean(static_cast<size_t>(rows)), inv(static_cast<size_t>(rows));
-    for (int64_t r = 0; r < rows; ++r) {
-      double s = 0, sq = 0;
-      for (int64_t j = 0; j < n; ++j) s += x.data<float>()[r * n + j];
-      const double m = s / static_cast<double>(n);
-      for (int64_t j = 0; j < n; ++j) sq += (x.data<float>()[r * n + j] - m) * (x.data<float>()[r * n + j] - m);
-      const double iv = 1 / std::sqrt(sq / static_cast<double>(n) + 1e-5);
-      for (int64_t j = 0; j < n; ++j) {
-        y.data<float>()[r * n + j] = static_cast<float>((x.data<float>()[r * n + j] - m) * iv * scale.data<float>()[j] + bias.data<float>()[j]);
-      }
-      mean[static_cast<size_t>(r)] = static_cast<float>(m);
-      inv[static_cast<size_t>(r)] = static_cast<float>(iv);
-    }
+    const Normalized want = reference(x, a, scale, &bias);
     auto out = run_node(make_node("LayerNormalization", {{"axis", attr_int(axis)}}, 3), {x, scale, bias}, {{}, 17, false});
-    expect_tensor_near(out[0], y, 1e-5, 1e-5);
+    expect_tensor_near(out[0], want.y, 1e-5, 1e-5);
     ir::Dims stat = x.dims();
     for (size_t k = static_cast<size_t>(a); k < stat.size(); ++k) stat[k] = 1;
-    expect_tensor_near(out[1], f32(stat, mean), 1e-5, 1e-6);
-    expect_tensor_near(out[2], f32(stat, inv), 1e-5, 1e-6);
+    expect_tensor_near(out[1], f32(stat, want.mean), 1e-5, 1e-6);
+    expect_tensor_near(out[2], f32(stat, want.inv), 1e-5, 1e-6);
+  }
+}
+
+// Y only, with dense Scale and B (the oneDNN kernel), over one or several trailing dims.
+TEST(LayerNormalization, WithoutStatisticsMatchesReference) {
+  std::mt19937 rng(5);
+  for (int64_t axis : {-1, 1}) {
+    for (bool with_bias : {true, false}) {
+      ir::Tensor x = random_f32({3, 5, 40}, rng);
+      const int64_t a = axis < 0 ? axis + 3 : axis;
+      ir::Dims norm(x.dims().begin() + a, x.dims().end());
+      ir::Tensor scale = random_f32(norm, rng), bias = random_f32(norm, rng);
+      std::vector<ir::Tensor> inputs{x, scale};
+      if (with_bias) inputs.push_back(bias);
+      auto out = run_node(make_node("LayerNormalization", {{"axis", attr_int(axis)}}, 1), inputs, {{}, 17, false});
+      expect_tensor_near(out.at(0), reference(x, a, scale, with_bias ? &bias : nullptr).y, 1e-5, 1e-5);
+    }
   }
 }
 
