@@ -111,6 +111,11 @@ cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& mod
     runtime::Session session(graph, so);
     for (const auto& [part, ms] : profile_session(session, runs, warmup, "nodes", progress)) costs.node_ms[part.first] = ms;
   }
+  // Nodes the session runs no step for (evaluated at creation, or absorbed by a fused kernel such
+  // as a LayerNormalization exported as elementwise ops) cost nothing at run time.
+  for (const ir::Node& n : graph.nodes()) {
+    if (!n.removed) costs.node_ms.try_emplace(n.name, 0.0);
+  }
   // Slices: every node whose kernel may split, split `count` ways; a node's slice cost is its
   // slowest slice. Counts up to the cores here run side by side on `count` workers; larger ones
   // one after the other. Nodes whose shapes do not split run whole and get no entry.

@@ -27,11 +27,13 @@ enum class Layout : uint8_t {
 };
 
 /// An elementwise activation a kernel applies to its own output (operator fusion: the session
-/// fuses a Relu or a constant Clip into the Conv that is its only producer, which becomes a view).
+/// fuses a Relu or a constant Clip into the Conv that is its only producer, and the exported op
+/// chain of an exact GELU into the MatMul before it; the fused nodes become views).
 enum class FusedActivation : uint8_t {
-  kNone,  ///< Nothing.
-  kRelu,  ///< max(x, 0).
-  kClip,  ///< min(max(x, KernelInit::clip_min), KernelInit::clip_max) (Relu6 in MobileNet).
+  kNone,     ///< Nothing.
+  kRelu,     ///< max(x, 0).
+  kClip,     ///< min(max(x, KernelInit::clip_min), KernelInit::clip_max) (Relu6 in MobileNet).
+  kGeluErf,  ///< x * (1 + erf(x / sqrt(2))) / 2, the exact GELU (BERT's feed-forward layers).
 };
 
 /// What is known about one kernel input or output when the kernel is created.
@@ -60,7 +62,7 @@ struct KernelInit {
   /// the whole output in output_infos() and receives the whole output tensor in run(), but writes
   /// only its own part; kernels that cannot split throw kUnsupported.
   SliceSpec slice;
-  /// Activation to apply to the output (only requested from kernels that support it: Conv).
+  /// Activation to apply to the output (only requested from kernels that support it: Conv, MatMul).
   FusedActivation activation = FusedActivation::kNone;
   float clip_min = 0;  ///< kClip: lower bound.
   float clip_max = 0;  ///< kClip: upper bound.

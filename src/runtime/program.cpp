@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <deque>
 #include <limits>
 #include <optional>
@@ -279,7 +280,10 @@ class Builder {
   }
 
   void add_node(ir::NodeId n) {
-    const ir::Node& node = g_.node(n);
+    if (absorbed_.count(n)) return;  // part of a fused LayerNormalization, computed by its last node
+    if (o_.fuse_activations && g_.node(n).op_type == "ReduceMean" && fuse_layer_norm(g_.node(n))) return;
+    const auto replaced = replaced_.find(n);
+    const ir::Node& node = replaced != replaced_.end() ? *replaced->second : g_.node(n);
     for (ir::ValueId v : node.inputs) {
       if (v != ir::kNone && !known(v)) {
         throw Error(ErrorKind::kInvalidModel, node_label(node) + ": input '" + g_.value(v).name + "' is never computed");
@@ -347,11 +351,18 @@ class Builder {
         ++p_.stats.fused_activations;
       }
     }
-    if (o_.fuse_activations && node.op_type == "MatMul") {
+    if (o_.fuse_activations && node.op_type == "MatMul" && node.outputs.size() == 1) {
+      ir::ValueId result = node.outputs[0];
       if (auto bias = fusable_bias(node)) {
         init.bias = bias->values;
         fused_[bias->node] = bias->input;
         ++p_.stats.fused_biases;
+        result = g_.node(bias->node).outputs[0];
+      }
+      if (auto gelu = fusable_gelu(result)) {
+        init.activation = FusedActivation::kGeluErf;
+        for (const auto& [chain_node, input] : *gelu) fused_[chain_node] = input;
+        ++p_.stats.fused_activations;
       }
     }
     Step step;
@@ -510,6 +521,153 @@ class Builder {
     return Bias{add.id, input, &*b.constant};
   }
 
+  // The axes of a ReduceMean that keeps its dims (attribute, or constant input from opset 18), or
+  // nullopt if they are not known.
+  std::optional<std::vector<int64_t>> mean_axes(const ir::Node& mean) const {
+    if (mean.op_type != "ReduceMean" || mean.attr_int("keepdims", 1) != 1 || mean.inputs.empty()) return std::nullopt;
+    if (mean.inputs.size() < 2 || mean.inputs[1] == ir::kNone) return mean.attr_ints("axes");
+    const ir::Value& axes = g_.value(mean.inputs[1]);
+    if (!axes.constant) return std::nullopt;
+    std::vector<int64_t> out;
+    for (int64_t i = 0; i < axes.constant->size(); ++i) out.push_back(ir::element_as_int64(*axes.constant, i));
+    return out;
+  }
+
+  // If `mean` starts LayerNormalization exported as elementwise ops over the last dim of x (PyTorch's
+  // nn.LayerNorm before opset 17): d = Sub(x, ReduceMean(x)); Add(Mul(Div(d, Sqrt(Add(ReduceMean(
+  // Pow(d, 2)), eps))), gamma), beta), every intermediate read only inside the chain and gamma and
+  // beta constants of one value per element of that dim: marks the chain's nodes absorbed and its
+  // last node (the Add, or the Mul when there is no beta) replaced by one LayerNormalization of
+  // x, gamma and beta, and returns true. False (nothing marked) otherwise.
+  bool fuse_layer_norm(const ir::Node& mean) {
+    const ir::ValueId x = mean.inputs.empty() ? ir::kNone : mean.inputs[0];
+    if (x == ir::kNone || mean.outputs.size() != 1 || !mean.domain.empty() || !known(x)) return false;
+    const Slot& xs = any_slot(x);
+    if (xs.dtype != ir::DataType::kFloat32 || xs.storage == SlotStorage::kDynamic || xs.dims.empty()) return false;
+    const auto last_axis = static_cast<int64_t>(xs.dims.size()) - 1;
+    auto over_last_dim = [&](const ir::Node& node) {
+      const std::optional<std::vector<int64_t>> axes = mean_axes(node);
+      return axes && axes->size() == 1 && ((*axes)[0] == -1 || (*axes)[0] == last_axis);
+    };
+    auto per_element = [&](ir::ValueId v) {  // a float constant [C] for the last dim
+      const ir::Value& value = g_.value(v);
+      return value.constant && value.constant->dtype() == ir::DataType::kFloat32 && value.constant->dims() == ir::Dims{xs.dims.back()};
+    };
+    auto other_input = [](const ir::Node& node, ir::ValueId v) { return node.inputs[0] == v ? node.inputs[1] : node.inputs[0]; };
+    if (!over_last_dim(mean)) return false;
+    const ir::Node* sub = only_consumer(mean.outputs[0]);
+    if (sub == nullptr || sub->op_type != "Sub" || sub->inputs.size() != 2 || sub->inputs[0] != x || sub->inputs[1] != mean.outputs[0]) return false;
+    const ir::Value& d = g_.value(sub->outputs[0]);
+    if (d.is_graph_output || d.consumers.size() != 2) return false;
+    const ir::Node* pow = nullptr;
+    const ir::Node* div = nullptr;
+    for (ir::NodeId c : d.consumers) {
+      const ir::Node& node = g_.node(c);
+      if (node.removed || !node.domain.empty() || node.inputs.size() != 2 || node.inputs[0] != d.id || node.outputs.size() != 1) return false;
+      if (node.op_type == "Pow" && is_scalar(node.inputs[1], 2.0)) pow = &node;
+      if (node.op_type == "Div") div = &node;
+    }
+    if (pow == nullptr || div == nullptr) return false;
+    const ir::Node* var = only_consumer(pow->outputs[0]);
+    if (var == nullptr || var->inputs[0] != pow->outputs[0] || !over_last_dim(*var)) return false;
+    const ir::Node* add_eps = only_consumer(var->outputs[0]);
+    if (add_eps == nullptr || add_eps->op_type != "Add" || add_eps->inputs.size() != 2) return false;
+    const ir::Value& eps = g_.value(other_input(*add_eps, var->outputs[0]));
+    if (!eps.constant || eps.constant->dtype() != ir::DataType::kFloat32 || eps.constant->size() != 1) return false;
+    const ir::Node* sqrt = only_consumer(add_eps->outputs[0]);
+    if (sqrt == nullptr || sqrt->op_type != "Sqrt" || only_consumer(sqrt->outputs[0]) != div || div->inputs[1] != sqrt->outputs[0]) return false;
+    const ir::Node* mul = only_consumer(div->outputs[0]);
+    if (mul == nullptr || mul->op_type != "Mul" || mul->inputs.size() != 2 || !per_element(other_input(*mul, div->outputs[0]))) return false;
+    const ir::Node* add = only_consumer(mul->outputs[0]);
+    const bool has_beta = add != nullptr && add->op_type == "Add" && add->inputs.size() == 2 && per_element(other_input(*add, mul->outputs[0]));
+    const ir::Node& last = has_beta ? *add : *mul;
+
+    auto ln = std::make_unique<ir::Node>();
+    ln->id = last.id;
+    ln->name = last.name;
+    ln->op_type = "LayerNormalization";
+    ln->inputs = {x, other_input(*mul, div->outputs[0])};
+    if (has_beta) ln->inputs.push_back(other_input(*add, mul->outputs[0]));
+    ln->outputs = last.outputs;
+    ln->attributes["axis"] = ir::Attribute{.type = ir::Attribute::Type::kInt, .i = -1};
+    ln->attributes["epsilon"] = ir::Attribute{.type = ir::Attribute::Type::kFloat, .f = eps.constant->data<float>()[0]};
+    for (const ir::Node* node : {&mean, sub, pow, var, add_eps, sqrt, div, mul}) {
+      if (node != &last) absorbed_.insert(node->id);
+    }
+    replaced_[last.id] = ln.get();
+    owned_nodes_.push_back(std::move(ln));
+    ++p_.stats.fused_layer_norms;
+    return true;
+  }
+
+  // The only consumer of `v` if it has exactly one and is not a graph output, else nullptr.
+  const ir::Node* only_consumer(ir::ValueId v) const {
+    const ir::Value& value = g_.value(v);
+    if (value.is_graph_output || value.consumers.size() != 1) return nullptr;
+    const ir::Node& next = g_.node(value.consumers[0]);
+    return next.removed || !next.domain.empty() || next.outputs.size() != 1 ? nullptr : &next;
+  }
+
+  // True if `v` is a float constant holding one value within 1e-5 (relative) of `want`.
+  bool is_scalar(ir::ValueId v, double want) const {
+    const ir::Value& value = g_.value(v);
+    if (!value.constant || value.constant->dtype() != ir::DataType::kFloat32 || value.constant->size() != 1) return false;
+    return std::abs(value.constant->data<float>()[0] - want) <= 1e-5 * std::abs(want);
+  }
+
+  // If `node` is the binary `op` of `v` and a scalar constant equal to `c` (either order unless
+  // `v_first`), the index of `v` among its inputs.
+  std::optional<size_t> binary_with_scalar(const ir::Node& node, const char* op, ir::ValueId v, double c, bool v_first) const {
+    if (node.op_type != op || node.inputs.size() != 2) return std::nullopt;
+    for (size_t i = 0; i < 2; ++i) {
+      if (node.inputs[i] == v && is_scalar(node.inputs[1 - i], c) && (i == 0 || !v_first)) return i;
+    }
+    return std::nullopt;
+  }
+
+  using Chain = std::vector<std::pair<ir::NodeId, size_t>>;  // node, index of its input that leads to x
+
+  // The nodes of an exact GELU exported as elementwise ops on x (PyTorch's nn.GELU and
+  // hand-written x * 0.5 * (1 + erf(x / sqrt 2))), if every intermediate is read only inside the
+  // chain: t = Add(Erf(Div(x, sqrt 2) or Mul(x, 1/sqrt 2)), 1), then Mul(Mul(x, 0.5), t) or
+  // Mul(Mul(x, t), 0.5). Each comes with its input that leads back to x, so that fused, every node
+  // is a view of the GELU the producer of x computed.
+  std::optional<Chain> fusable_gelu(ir::ValueId x) const {
+    const ir::Value& xv = g_.value(x);
+    if (xv.is_graph_output || xv.consumers.size() != 2) return std::nullopt;  // (MatMul is float32 only)
+    for (size_t first = 0; first < 2; ++first) {
+      const ir::Node& scale = g_.node(xv.consumers[first]);
+      const ir::Node& other = g_.node(xv.consumers[1 - first]);
+      if (scale.removed || other.removed || !scale.domain.empty() || !other.domain.empty() || other.outputs.size() != 1) continue;
+      std::optional<size_t> scale_in = binary_with_scalar(scale, "Div", x, std::sqrt(2.0), true);
+      if (!scale_in) scale_in = binary_with_scalar(scale, "Mul", x, std::sqrt(0.5), false);
+      if (!scale_in) continue;
+      const ir::Node* erf = only_consumer(scale.outputs[0]);
+      if (erf == nullptr || erf->op_type != "Erf") continue;
+      const ir::Node* add = only_consumer(erf->outputs[0]);
+      std::optional<size_t> add_in = add ? binary_with_scalar(*add, "Add", erf->outputs[0], 1.0, false) : std::nullopt;
+      if (!add_in) continue;
+      Chain chain{{scale.id, *scale_in}, {erf->id, 0}, {add->id, *add_in}};
+      if (auto half = binary_with_scalar(other, "Mul", x, 0.5, false)) {  // Mul(Mul(x, 0.5), t)
+        const ir::Node* last = only_consumer(add->outputs[0]);
+        if (last == nullptr || only_consumer(other.outputs[0]) != last || last->op_type != "Mul") continue;
+        chain.push_back({other.id, *half});
+        chain.push_back({last->id, last->inputs[0] == other.outputs[0] ? 0u : 1u});
+        return chain;
+      }
+      if (other.op_type == "Mul" && other.inputs.size() == 2 && only_consumer(add->outputs[0]) == &other &&
+          (other.inputs[0] == x) != (other.inputs[1] == x)) {  // Mul(Mul(x, t), 0.5)
+        const ir::Node* last = only_consumer(other.outputs[0]);
+        std::optional<size_t> last_in = last ? binary_with_scalar(*last, "Mul", other.outputs[0], 0.5, false) : std::nullopt;
+        if (!last_in) continue;
+        chain.push_back({other.id, other.inputs[0] == x ? 0u : 1u});
+        chain.push_back({last->id, *last_in});
+        return chain;
+      }
+    }
+    return std::nullopt;
+  }
+
   struct Activation {
     ir::NodeId node;
     FusedActivation kind;
@@ -549,10 +707,12 @@ class Builder {
     std::vector<std::unique_ptr<Kernel>> slices;
     try {
       KernelFactory factory = find_kernel(node.op_type, node.domain);
+      const bool native = kernel_computes_slices(node.op_type);
+      const std::unique_ptr<Kernel> whole = native ? nullptr : factory(init);  // decides the rows of every slice
       for (int k = 0; k < it->second; ++k) {
         KernelInit part = init;
         part.slice = SliceSpec{k, it->second};
-        slices.push_back(kernel_computes_slices(node.op_type) ? factory(part) : create_row_slice(factory, part));
+        slices.push_back(native ? factory(part) : create_row_slice(factory, part, *whole));
         const auto& infos = slices.back()->output_infos();
         if (infos.size() != 1 || infos[0].dynamic || infos[0].constant != nullptr || slices.back()->view_of_input(0) >= 0) return {};
       }
@@ -601,6 +761,10 @@ class Builder {
   // Nodes their producer applies (a Relu or Clip by its Conv, a bias Add by its MatMul): views of
   // their input at this index (the producer's output).
   std::map<ir::NodeId, size_t> fused_;
+  // A LayerNormalization exported as elementwise ops: its nodes but the last are absorbed (no step),
+  // the last is replaced by a LayerNormalization node (kept in owned_nodes_).
+  std::set<ir::NodeId> absorbed_;
+  std::map<ir::NodeId, const ir::Node*> replaced_;
 };
 
 }  // namespace

@@ -436,3 +436,113 @@ TEST(SessionFusion, BiasAddFusesIntoItsMatMulWholeAndSliced) {
 
 }  // namespace
 }  // namespace ramiel::runtime
+
+namespace ramiel::runtime {
+namespace {
+
+ir::Tensor scalar(float v) {
+  ir::Tensor t(ir::DataType::kFloat32, {});
+  t.data<float>()[0] = v;
+  return t;
+}
+
+// The exact GELU as exporters write it after a MatMul + bias: `form` 0 is PyTorch's nn.GELU,
+// Mul(Mul(x, Add(Erf(Div(x, sqrt 2)), 1)), 0.5); 1 is the hand-written x * 0.5 * (1 + erf(x * (1/sqrt 2)))
+// with the constants first; 2 is form 0 whose Erf output is also a graph output (must not fuse).
+ModelBuilder gelu_model(int form) {
+  std::mt19937 rng(13);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {1, 6, 8});
+  ir::ValueId mm = m.node("MatMul", {x, m.constant("w", random_tensor({8, 40}, rng))}, {}, "mm");
+  ir::ValueId h = m.node("Add", {mm, m.constant("bias", random_tensor({40}, rng))}, {}, "bias");
+  ir::ValueId half = m.constant("half", scalar(0.5f)), one = m.constant("one", scalar(1.0f));
+  if (form == 1) {
+    ir::ValueId scaled = m.node("Mul", {m.constant("inv_sqrt2", scalar(0.70710678f)), h}, {}, "scale");
+    ir::ValueId t = m.node("Add", {one, m.node("Erf", {scaled}, {}, "erf")}, {}, "add1");
+    m.output(m.node("Mul", {m.node("Mul", {half, h}, {}, "half"), t}, {}, "gelu"));
+    return m;
+  }
+  ir::ValueId erf = m.node("Erf", {m.node("Div", {h, m.constant("sqrt2", scalar(1.4142135f))}, {}, "scale")}, {}, "erf");
+  ir::ValueId t = m.node("Add", {erf, one}, {}, "add1");
+  m.output(m.node("Mul", {m.node("Mul", {h, t}, {}, "mul"), half}, {}, "gelu"));
+  if (form == 2) m.output(erf);
+  return m;
+}
+
+TEST(SessionFusion, GeluChainFusesIntoItsMatMulWholeAndSliced) {
+  std::mt19937 rng(14);
+  const ir::Tensor input = random_tensor({1, 6, 8}, rng);
+  for (int form : {0, 1, 2}) {
+    ModelBuilder m = gelu_model(form);
+    SessionOptions unfused_options;
+    unfused_options.fuse_activations = false;
+    const std::vector<ir::Tensor> want = Session(m.g, unfused_options).run(std::vector<ir::Tensor>{input});
+    ir::NodeId mm_node = ir::kNone;
+    for (const ir::Node& n : m.g.nodes()) mm_node = n.name == "mm" ? n.id : mm_node;
+    for (int slices : {1, 3}) {
+      SessionOptions options;
+      if (slices > 1) options.slices[mm_node] = slices;
+      Session fused(m.g, options);
+      SCOPED_TRACE("form " + std::to_string(form) + ", " + std::to_string(slices) + " slices");
+      EXPECT_EQ(fused.stats().fused_biases, 1u);
+      EXPECT_EQ(fused.stats().fused_activations, form == 2 ? 0u : 1u);
+      EXPECT_EQ(fused.stats().kernels, (form == 2 ? 6u : 1u) + static_cast<size_t>(slices - 1));
+      const std::vector<ir::Tensor> got = fused.run(std::vector<ir::Tensor>{input});
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t o = 0; o < got.size(); ++o) expect_near(got[o], want[o], 1e-5f);
+    }
+  }
+}
+
+// nn.LayerNorm as PyTorch exports it before opset 17 (9 elementwise ops over the last dim):
+// `form` 0 with gamma and beta; 1 without beta and with the operands of Add and Mul swapped; 2 with
+// the centred value also a graph output (must not fuse); 3 with the mean over another axis (likewise).
+ModelBuilder layer_norm_model(int form) {
+  std::mt19937 rng(15);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {2, 5, 24});
+  ir::Attribute axes{.type = ir::Attribute::Type::kInts, .ints = {form == 3 ? 1 : -1}};
+  ir::ValueId d = m.node("Sub", {x, m.node("ReduceMean", {x}, {{"axes", axes}}, "mean")}, {}, "centre");
+  ir::ValueId var = m.node("ReduceMean", {m.node("Pow", {d, m.constant("two", scalar(2.0f))}, {}, "square")}, {{"axes", axes}}, "var");
+  ir::ValueId sd = m.node("Sqrt", {m.node("Add", {m.constant("eps", scalar(1e-5f)), var}, {}, "add_eps")}, {}, "sqrt");
+  ir::ValueId n = m.node("Div", {d, sd}, {}, "normalise");
+  ir::ValueId gamma = m.constant("gamma", random_tensor({24}, rng));
+  if (form == 1) {
+    m.output(m.node("Mul", {gamma, n}, {}, "scale"));
+    return m;
+  }
+  m.output(m.node("Add", {m.node("Mul", {n, gamma}, {}, "scale"), m.constant("beta", random_tensor({24}, rng))}, {}, "shift"));
+  if (form == 2) m.output(d);
+  return m;
+}
+
+TEST(SessionFusion, LayerNormChainBecomesOneKernelWholeAndSliced) {
+  std::mt19937 rng(16);
+  const ir::Tensor input = random_tensor({2, 5, 24}, rng);
+  for (int form : {0, 1, 2, 3}) {
+    ModelBuilder m = layer_norm_model(form);
+    SessionOptions unfused_options;
+    unfused_options.fuse_activations = false;
+    const std::vector<ir::Tensor> want = Session(m.g, unfused_options).run(std::vector<ir::Tensor>{input});
+    const bool fuses = form < 2;
+    ir::NodeId last = ir::kNone;
+    for (const ir::Node& node : m.g.nodes()) last = node.name == (form == 1 ? "scale" : "shift") ? node.id : last;
+    for (int slices : {1, 2}) {
+      SessionOptions options;
+      if (slices > 1) options.slices[last] = slices;
+      Session fused(m.g, options);
+      SCOPED_TRACE("form " + std::to_string(form) + ", " + std::to_string(slices) + " slices");
+      EXPECT_EQ(fused.stats().fused_layer_norms, fuses ? 1u : 0u);
+      if (fuses) {
+        EXPECT_EQ(fused.stats().kernels, static_cast<size_t>(slices));
+        EXPECT_EQ(fused.program().split_nodes.count(last), slices > 1 ? 1u : 0u);
+      }
+      const std::vector<ir::Tensor> got = fused.run(std::vector<ir::Tensor>{input});
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t o = 0; o < got.size(); ++o) expect_near(got[o], want[o], 1e-5f);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ramiel::runtime

@@ -160,17 +160,7 @@ class ConvKernel final : public Kernel {
 
     dnnl_util::ThreadScope scope(threads_);
     try {
-      dnnl::primitive_attr attr;
-      attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-      if (init.activation != FusedActivation::kNone) {
-        dnnl::post_ops ops;
-        if (init.activation == FusedActivation::kRelu) {
-          ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-        } else {
-          ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, init.clip_min, init.clip_max);
-        }
-        attr.set_post_ops(ops);
-      }
+      const dnnl::primitive_attr attr = dnnl_util::kernel_attributes(init);
       auto make_pd = [&](const dnnl::memory::desc& src, const dnnl::memory::desc& dst) {
         dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src,
                                              w_conv, b_md, dst, strides, dil, pl, pr);

@@ -110,6 +110,27 @@ void BoundReorder::run(const dnnl::stream& stream, const void* src, void* dst) {
   prim_.execute(stream);
 }
 
+dnnl::primitive_attr kernel_attributes(const KernelInit& init) {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::post_ops ops;
+  switch (init.activation) {
+    case FusedActivation::kNone:
+      return attr;
+    case FusedActivation::kRelu:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      break;
+    case FusedActivation::kClip:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, init.clip_min, init.clip_max);
+      break;
+    case FusedActivation::kGeluErf:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
+      break;
+  }
+  attr.set_post_ops(ops);
+  return attr;
+}
+
 void reorder_now(const dnnl::memory::desc& from, const void* src, const dnnl::memory::desc& to, void* dst,
                  int threads) {
   BoundReorder r(from, to, threads);

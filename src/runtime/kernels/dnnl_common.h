@@ -118,6 +118,10 @@ class BoundReorder {
   int from_ = 0, to_ = 0;
 };
 
+/// The primitive attributes every kernel uses (user-mode scratchpad) plus `init`'s fused
+/// activation, if any, as an eltwise post-op.
+dnnl::primitive_attr kernel_attributes(const KernelInit& init);
+
 /// Runs a one-off reorder now (creation time, e.g. weight packing).
 void reorder_now(const dnnl::memory::desc& from, const void* src, const dnnl::memory::desc& to, void* dst,
                  int threads);

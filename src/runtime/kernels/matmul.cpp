@@ -95,8 +95,7 @@ class MatMulKernel final : public Kernel {
     if (init.bias != nullptr) bias_md = prepare_bias(*init.bias, y_dims, n, what);
     dnnl_util::ThreadScope scope(threads_);
     try {
-      dnnl::primitive_attr attr;
-      attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+      const dnnl::primitive_attr attr = dnnl_util::kernel_attributes(init);  // with a fused GELU
       auto desc = [&](const dnnl::memory::desc& weights) {
         return init.bias != nullptr ? dnnl::matmul::desc(a_md, weights, bias_md, y_md) : dnnl::matmul::desc(a_md, weights, y_md);
       };
