@@ -129,7 +129,7 @@ void add_run_command(CLI::App& app) {
       runtime::SessionOptions oo = so;
       oo.kernel_threads = opts->threads;
       onednn = std::make_unique<runtime::Session>(m.graph, oo);
-      plan_summary = fmt::format("serial order, oneDNN kernels on {} OpenMP threads", opts->threads);
+      plan_summary = describe_onednn_threading(opts->threads);
     }
     if (opts->threads != 1 && forced != Threading::kOneDnn) {
       ParallelSetup setup = plan_parallel(m, opts->threads);
@@ -156,7 +156,7 @@ void add_run_command(CLI::App& app) {
                  kChoiceRuns, choice.plan_ms, choice.onednn_ms);
       if (choice.chosen == Threading::kOneDnn) {
         session = std::move(onednn);
-        plan_summary = fmt::format("serial order, oneDNN kernels on {} OpenMP threads", opts->threads);
+        plan_summary = describe_onednn_threading(opts->threads);
       }
       onednn.reset();
     } else if (onednn) {
@@ -178,12 +178,13 @@ void add_run_command(CLI::App& app) {
                "without reuse)\n",
                create_ms, st.kernels, st.views, st.folded_nodes, static_cast<double>(st.arena_bytes) / 1048576.0,
                static_cast<double>(st.unshared_bytes) / 1048576.0);
+    fmt::print("fusion       {} activations and {} bias Adds fused into the kernel before them, {} LayerNorm op chains "
+               "into one kernel each\n",
+               st.fused_activations, st.fused_biases, st.fused_layer_norms);
     fmt::print("layout       {} activations: {} tensors, {} layout conversions\n",
                runtime::to_string(chosen.program().activation_layout), st.layout_slots, st.conversions);
-    std::sort(times.begin(), times.end());
-    double median = times.size() % 2 ? times[times.size() / 2]
-                                     : (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
-    fmt::print("latency      median {:.3f} ms, min {:.3f} ms over {} run{}{}\n", median, times.front(), times.size(),
+    fmt::print("latency      median {:.3f} ms, min {:.3f} ms over {} run{}{}\n", median_of(times),
+               *std::min_element(times.begin(), times.end()), times.size(),
                times.size() == 1 ? "" : "s", times.size() == 1 ? " (includes first-run warm-up)" : "");
 
     if (!opts->trace.empty()) {

@@ -1,5 +1,7 @@
 #include "cli/threading_choice.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -14,6 +16,10 @@ std::optional<Threading> parse_threading(const std::string& text) {
   if (text == "plan") return Threading::kPlan;
   if (text == "onednn") return Threading::kOneDnn;
   throw Error(ErrorKind::kInvalidArgument, "--threading must be one of " + std::string(kThreadingChoices) + ", got '" + text + "'");
+}
+
+std::string describe_onednn_threading(int threads) {
+  return fmt::format("serial order, oneDNN kernels on {} OpenMP threads", threads);
 }
 
 double median_of(std::vector<double> sample) {

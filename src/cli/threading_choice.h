@@ -30,6 +30,9 @@ inline constexpr const char* kThreadingChoices = "auto, plan, onednn";
 /// Parses a --threading value: nullopt for "auto"; throws Error(kInvalidArgument) naming the value otherwise.
 std::optional<Threading> parse_threading(const std::string& text);
 
+/// "serial order, oneDNN kernels on P OpenMP threads", for run summaries.
+std::string describe_onednn_threading(int threads);
+
 /// Median of a non-empty sample.
 double median_of(std::vector<double> sample);
 

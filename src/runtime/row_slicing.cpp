@@ -80,9 +80,13 @@ std::unique_ptr<Kernel> create_row_slice(KernelFactory factory, const KernelInit
   if (!is_row_wise_op(init.node.op_type)) throw unsupported(init, "not a row-wise operator");
   KernelInit whole = init;
   whole.slice = SliceSpec{};
-  const std::unique_ptr<Kernel> probe = factory(whole);
-  const auto& infos = probe->output_infos();
-  if (infos.size() != 1 || infos[0].dynamic || infos[0].constant != nullptr || probe->view_of_input(0) >= 0 ||
+  return create_row_slice(factory, init, *factory(whole));
+}
+
+std::unique_ptr<Kernel> create_row_slice(KernelFactory factory, const KernelInit& init, const Kernel& whole) {
+  if (!is_row_wise_op(init.node.op_type)) throw unsupported(init, "not a row-wise operator");
+  const auto& infos = whole.output_infos();
+  if (infos.size() != 1 || infos[0].dynamic || infos[0].constant != nullptr || whole.view_of_input(0) >= 0 ||
       infos[0].layout != Layout::kPlain || ir::element_size(infos[0].dtype) == 0) {
     throw unsupported(init, "its output is not one plain, computed tensor");
   }

@@ -23,4 +23,8 @@ bool is_row_wise_op(std::string_view op_type);
 /// than slices, or its axis reduces over the rows, or its output is not one static tensor.
 std::unique_ptr<Kernel> create_row_slice(KernelFactory factory, const KernelInit& init);
 
+/// As above, given the node's whole (unsliced) kernel, whose output decides the rows: creating k
+/// slices then creates the whole kernel once, not k times.
+std::unique_ptr<Kernel> create_row_slice(KernelFactory factory, const KernelInit& init, const Kernel& whole);
+
 }  // namespace ramiel::runtime
