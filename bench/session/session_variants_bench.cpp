@@ -60,7 +60,7 @@ void bench_model(const std::filesystem::path& dir, int repeat) {
   }
   const double b = median(ms[0]), p = median(ms[1]), f = median(ms[2]);
   fmt::print("| {} | {} -> {} | {} | {:.2f} | {:.2f} ({:+.1f}%) | {:.2f} ({:+.1f}%) |\n", dir.filename().string(), live_nodes(raw),
-             live_nodes(pruned), base.stats().fused_activations + base.stats().fused_biases, b, p, 100 * (p / b - 1), f, 100 * (f / b - 1));
+             live_nodes(pruned), base.stats().fused_activations + base.stats().fused_biases + base.stats().fused_residuals + base.stats().fused_layer_norms, b, p, 100 * (p / b - 1), f, 100 * (f / b - 1));
 }
 
 }  // namespace
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "usage: session_variants_bench MODEL_DIR... [--repeat N]\n");
     return 2;
   }
-  fmt::print("| model | nodes (imported -> pruned) | fused activations and biases | default ms | without pruning ms | without fusion ms |\n");
+  fmt::print("| model | nodes (imported -> pruned) | fused activations, biases, residuals and LayerNorms | default ms | without pruning ms | without fusion ms |\n");
   fmt::print("|---|---|---|---|---|---|\n");
   try {
     for (const auto& d : dirs) bench_model(d, repeat);

@@ -66,6 +66,9 @@ struct KernelInit {
   FusedActivation activation = FusedActivation::kNone;
   float clip_min = 0;  ///< kClip: lower bound.
   float clip_max = 0;  ///< kClip: upper bound.
+  /// Conv only: add input 3 (a tensor of the output's dims and layout) to the output before the
+  /// activation (a residual Add fused into the convolution before it, as in ResNet).
+  bool add_residual = false;
   /// Values to add along the output's last dim (only requested from kernels that support it:
   /// MatMul, for a fused bias Add); nullptr for none.
   const ir::Tensor* bias = nullptr;

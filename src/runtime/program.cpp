@@ -12,6 +12,7 @@
 #include "ramiel/error.h"
 #include "runtime/constant_folding.h"
 #include "runtime/kernels/registry.h"
+#include "runtime/kernels/window_geometry.h"
 #include "runtime/layout.h"
 #include "runtime/row_slicing.h"
 
@@ -343,7 +344,17 @@ class Builder {
     const ir::Node& kernel_node = permuted ? permuted_node(node) : node;
     KernelInit init{kernel_node, {}, opset_of(node), o_.threads, out_layout};
     if (o_.fuse_activations && node.op_type == "Conv") {
-      if (auto act = fusable_activation(node)) {
+      std::optional<Residual> residual;
+      std::optional<Activation> act = fusable_activation(node);
+      if (!act && out_layout != Layout::kPlain && want[0] == active_ && (residual = fusable_residual(node))) {
+        fused_[residual->add] = residual->input;
+        ++p_.stats.fused_residuals;
+        in_slots.resize(3, -1);  // the residual is input 3, after an absent bias if need be
+        in_slots.push_back(materialize(residual->value, active_, n));
+        init.add_residual = true;
+        act = residual->relu != ir::kNone ? std::optional<Activation>(Activation{residual->relu, FusedActivation::kRelu, 0, 0}) : std::nullopt;
+      }
+      if (act) {
         init.activation = act->kind;
         init.clip_min = act->min;
         init.clip_max = act->max;
@@ -666,6 +677,71 @@ class Builder {
       }
     }
     return std::nullopt;
+  }
+
+  struct Residual {
+    ir::NodeId add;                 // the Add
+    size_t input;                   // which of its inputs is the Conv's output
+    ir::ValueId value;              // its other input, the residual
+    ir::NodeId relu = ir::kNone;    // a Relu after the Add, fused too
+  };
+
+  // The Add of a residual to `conv`'s output (its only consumer, not a graph output) when the
+  // residual already exists in the activation layout with the output's dims, and is computed by
+  // an ancestor of the Conv (or is a graph input): then the Conv may read it without a new
+  // dependency that the parallel plan did not order. With the Relu after the Add, if it is the
+  // Add's only consumer.
+  std::optional<Residual> fusable_residual(const ir::Node& conv) const {
+    if (conv.outputs.size() != 1 || conv.inputs.size() > 3) return std::nullopt;
+    const ir::Node* add = only_consumer(conv.outputs[0]);
+    if (add == nullptr || add->op_type != "Add" || add->inputs.size() != 2) return std::nullopt;
+    if ((add->inputs[0] == conv.outputs[0]) == (add->inputs[1] == conv.outputs[0])) return std::nullopt;
+    const size_t input = add->inputs[0] == conv.outputs[0] ? 0 : 1;
+    const ir::ValueId r = add->inputs[1 - input];
+    if (!known(r) || !has_active(r) || is_constant(r)) return std::nullopt;
+    const Slot& rs = any_slot(r);
+    if (rs.dtype != ir::DataType::kFloat32 || rs.storage == SlotStorage::kDynamic || rs.dims != conv_output_dims(conv)) {
+      return std::nullopt;  // (a residual broadcast along some dim is not one)
+    }
+    const ir::NodeId producer = g_.value(r).producer;
+    if (producer != ir::kNone && !is_ancestor(producer, conv.id)) return std::nullopt;
+    Residual residual{add->id, input, r};
+    const ir::Node* relu = only_consumer(add->outputs[0]);
+    if (relu != nullptr && relu->op_type == "Relu" && relu->inputs.size() == 1) residual.relu = relu->id;
+    return residual;
+  }
+
+  // The output dims of a 2-D Conv whose X and W are known with static dims; empty otherwise.
+  ir::Dims conv_output_dims(const ir::Node& conv) const {
+    if (conv.inputs.size() < 2 || conv.inputs[0] == ir::kNone || conv.inputs[1] == ir::kNone) return {};
+    if (!known(conv.inputs[0]) || !known(conv.inputs[1])) return {};
+    const Slot& x = any_slot(conv.inputs[0]);
+    const Slot& w = any_slot(conv.inputs[1]);
+    if (x.storage == SlotStorage::kDynamic || w.storage == SlotStorage::kDynamic || x.dims.size() != 4 || w.dims.size() != 4) return {};
+    try {
+      const WindowGeometry g = resolve_window(conv, {x.dims[2], x.dims[3]}, {w.dims[2], w.dims[3]}, false);
+      return {x.dims[0], w.dims[0], g.output[0], g.output[1]};
+    } catch (const Error&) {
+      return {};  // the kernel will say what is wrong
+    }
+  }
+
+  // True if `a` is a (transitive) producer of one of `b`'s inputs.
+  bool is_ancestor(ir::NodeId a, ir::NodeId b) const {
+    std::vector<char> seen(g_.nodes().size(), 0);
+    std::vector<ir::NodeId> stack{b};
+    while (!stack.empty()) {
+      const ir::NodeId n = stack.back();
+      stack.pop_back();
+      for (ir::NodeId p : g_.predecessors(n)) {
+        if (p == a) return true;
+        if (!seen[static_cast<size_t>(p)]) {
+          seen[static_cast<size_t>(p)] = 1;
+          stack.push_back(p);
+        }
+      }
+    }
+    return false;
   }
 
   struct Activation {

@@ -67,6 +67,7 @@ struct ProgramStats {
   size_t folded_nodes = 0;       ///< Nodes evaluated once at creation (constant inputs).
   size_t fused_activations = 0;  ///< Relu nodes fused into the Conv before them (now views).
   size_t fused_biases = 0;       ///< Bias Adds fused into the MatMul before them (now views).
+  size_t fused_residuals = 0;    ///< Residual Adds fused into the Conv before them (now views).
   size_t fused_layer_norms = 0;  ///< LayerNormalizations exported as 8-9 elementwise ops, now one kernel each.
   size_t layout_slots = 0;       ///< Activations kept in the activation layout (NHWC or blocked).
   size_t arena_bytes = 0;        ///< Arena size after planning.

@@ -544,5 +544,54 @@ TEST(SessionFusion, LayerNormChainBecomesOneKernelWholeAndSliced) {
   }
 }
 
+// A ResNet block: y = Relu(Add(Conv(Relu(Conv(x))), x)), where x (a Conv's output, so that it is
+// in the activation layout) is an ancestor of the second Conv: the Add and Relu fuse into it. And a
+// downsampling block whose residual is a parallel Conv branch: no fusion (the Conv would wait on a
+// node the plan did not order before it).
+ModelBuilder residual_model(bool parallel_residual) {
+  std::mt19937 rng(17);
+  ModelBuilder m;
+  ir::ValueId in = m.input("in", {1, 8, 6, 6});
+  auto conv = [&](ir::ValueId v, const std::string& name) {
+    return m.node("Conv", {v, m.constant(name + "_w", random_tensor({16, name == "stem" ? 8 : 16, 3, 3}, rng)), m.constant(name + "_b", random_tensor({16}, rng))},
+                  {{"kernel_shape", ints({3, 3})}, {"pads", ints({1, 1, 1, 1})}}, name);
+  };
+  ir::ValueId x = conv(in, "stem");
+  ir::ValueId body = conv(m.node("Relu", {conv(x, "c1")}, {}, "r1"), "c2");
+  ir::ValueId residual = parallel_residual ? conv(x, "shortcut") : x;
+  m.output(m.node("Relu", {m.node("Add", {residual, body}, {}, "add")}, {}, "out"));
+  return m;
+}
+
+TEST(SessionFusion, ResidualAddFusesIntoTheConvBeforeItWholeAndSliced) {
+  std::mt19937 rng(18);
+  const ir::Tensor input = random_tensor({1, 8, 6, 6}, rng);
+  for (Layout layout : {Layout::kNChw8c, Layout::kNhwc}) {
+    for (bool parallel_residual : {false, true}) {
+      ModelBuilder m = residual_model(parallel_residual);
+      SessionOptions unfused_options;
+      unfused_options.activation_layout = layout;
+      unfused_options.fuse_activations = false;
+      const std::vector<ir::Tensor> want = Session(m.g, unfused_options).run(std::vector<ir::Tensor>{input});
+      ir::NodeId c2 = ir::kNone;
+      for (const ir::Node& node : m.g.nodes()) c2 = node.name == "c2" ? node.id : c2;
+      for (int slices : {1, 2}) {
+        if (slices > 1 && layout == Layout::kNhwc) continue;  // NHWC channel slices are refused
+        SessionOptions options;
+        options.activation_layout = layout;
+        if (slices > 1) options.slices[c2] = slices;
+        Session fused(m.g, options);
+        SCOPED_TRACE(std::string(to_string(layout)) + (parallel_residual ? ", parallel residual, " : ", ") + std::to_string(slices) + " slices");
+        EXPECT_EQ(fused.stats().fused_residuals, parallel_residual ? 0u : 1u);
+        EXPECT_EQ(fused.stats().fused_activations, parallel_residual ? 1u : 2u);  // c1's Relu, and the block's
+        EXPECT_EQ(fused.program().split_nodes.count(c2), slices > 1 ? 1u : 0u);
+        const std::vector<ir::Tensor> got = fused.run(std::vector<ir::Tensor>{input});
+        ASSERT_EQ(got.size(), 1u);
+        expect_near(got[0], want[0], 1e-4f);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ramiel::runtime

@@ -8,7 +8,8 @@
 // slower, see shared/README.md); likewise a plain dst. Weights always use format `any` and are
 // packed once at creation when constant.
 //
-// A fused Relu or Clip (KernelInit::activation) is a oneDNN post-op.
+// A fused Relu or Clip (KernelInit::activation) is a oneDNN post-op, and so is a fused residual Add
+// (KernelInit::add_residual: input 3, read in the output's layout; a slice reads its own part).
 // Slices (KernelInit::slice): a batch-1 convolution splits by output channels, whole channel blocks
 // (or whole groups) per slice, so each slice writes one contiguous part of the output.
 #include <algorithm>
@@ -158,9 +159,15 @@ class ConvKernel final : public Kernel {
         pr(g.pad_end.begin(), g.pad_end.end());
     for (int64_t d : g.dilations) dil.push_back(d - 1);
 
+    if (init.add_residual) {
+      const TensorInfo* r = init.inputs.size() > 3 ? &init.inputs[3] : nullptr;
+      if (r == nullptr || r->absent() || r->dtype != ir::DataType::kFloat32 || r->dims != y.dims || r->layout != y.layout || !y_as_is) {
+        throw Error(ErrorKind::kInternal, what + ": a fused residual must be a float tensor of the output's dims and layout");
+      }
+    }
     dnnl_util::ThreadScope scope(threads_);
     try {
-      const dnnl::primitive_attr attr = dnnl_util::kernel_attributes(init);
+      const dnnl::primitive_attr attr = dnnl_util::kernel_attributes(init, init.add_residual ? &y_user : nullptr);
       auto make_pd = [&](const dnnl::memory::desc& src, const dnnl::memory::desc& dst) {
         dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src,
                                              w_conv, b_md, dst, strides, dil, pl, pr);
@@ -169,7 +176,7 @@ class ConvKernel final : public Kernel {
       dnnl::convolution_forward::primitive_desc pd = make_pd(x_conv, y_conv);
       // Mixed formats (e.g. a blocked src with a plain dst whose channels are not whole blocks) may
       // have only the reference implementation: then let oneDNN pick both and reorder around it.
-      if (std::string(pd.impl_info_str()).starts_with("ref") && (x_as_is || y_as_is)) {
+      if (std::string(pd.impl_info_str()).starts_with("ref") && (x_as_is || y_as_is) && !init.add_residual) {
         dnnl::memory::desc any_x(dnnl_util::dims(xs.dims), f32, Tag::any), any_y(dnnl_util::dims(ys.dims), f32, Tag::any);
         dnnl::convolution_forward::primitive_desc alt = make_pd(xs.dims[1] <= 4 ? x_user : any_x, any_y);
         if (!std::string(alt.impl_info_str()).starts_with("ref")) pd = alt;
@@ -180,6 +187,10 @@ class ConvKernel final : public Kernel {
       w_conv = pd.weights_desc();
     } catch (const dnnl::error& e) {
       dnnl_util::rethrow_as_unsupported(e, what);
+    }
+    if (init.add_residual) {
+      if (y_conv != y_user) throw Error(ErrorKind::kInternal, what + ": a fused residual needs the output in its own layout");
+      residual_arg_ = conv_.add(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, y_user);
     }
     src_arg_ = conv_.add(DNNL_ARG_SRC, x_conv);
     dst_arg_ = conv_.add(DNNL_ARG_DST, y_conv);
@@ -220,6 +231,7 @@ class ConvKernel final : public Kernel {
       weights_reorder_.run(stream_, static_cast<const std::byte*>(inputs[1].raw()) + w_offset_, weights_buf_.data());
     }
     if (bias_arg_ >= 0) conv_.set(bias_arg_, static_cast<const std::byte*>(inputs[2].raw()) + b_offset_);
+    if (residual_arg_ >= 0) conv_.set(residual_arg_, static_cast<const std::byte*>(inputs[3].raw()) + y_offset_);
     if (src_reorder_.valid()) {
       src_reorder_.run(stream_, x, src_buf_.data());
     } else {
@@ -237,7 +249,7 @@ class ConvKernel final : public Kernel {
   BoundPrimitive conv_;
   BoundReorder src_reorder_, dst_reorder_, weights_reorder_;
   AlignedBuffer src_buf_, dst_buf_, weights_buf_, bias_buf_;
-  int src_arg_ = -1, dst_arg_ = -1, bias_arg_ = -1;
+  int src_arg_ = -1, dst_arg_ = -1, bias_arg_ = -1, residual_arg_ = -1;
   size_t x_offset_ = 0, y_offset_ = 0, w_offset_ = 0, b_offset_ = 0;  // bytes into each tensor (slices)
 };
 

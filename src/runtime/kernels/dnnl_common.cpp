@@ -110,13 +110,15 @@ void BoundReorder::run(const dnnl::stream& stream, const void* src, void* dst) {
   prim_.execute(stream);
 }
 
-dnnl::primitive_attr kernel_attributes(const KernelInit& init) {
+dnnl::primitive_attr kernel_attributes(const KernelInit& init, const dnnl::memory::desc* addend) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::post_ops ops;
+  if (addend != nullptr) ops.append_binary(dnnl::algorithm::binary_add, *addend);
   switch (init.activation) {
     case FusedActivation::kNone:
-      return attr;
+      if (addend == nullptr) return attr;
+      break;
     case FusedActivation::kRelu:
       ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
       break;

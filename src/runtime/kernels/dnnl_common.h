@@ -118,9 +118,10 @@ class BoundReorder {
   int from_ = 0, to_ = 0;
 };
 
-/// The primitive attributes every kernel uses (user-mode scratchpad) plus `init`'s fused
-/// activation, if any, as an eltwise post-op.
-dnnl::primitive_attr kernel_attributes(const KernelInit& init);
+/// The primitive attributes every kernel uses (user-mode scratchpad) plus the fused operations as
+/// post-ops: the addition of a tensor described by `addend` (if given; post-op 0, its data is
+/// argument DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1), then `init`'s activation.
+dnnl::primitive_attr kernel_attributes(const KernelInit& init, const dnnl::memory::desc* addend = nullptr);
 
 /// Runs a one-off reorder now (creation time, e.g. weight packing).
 void reorder_now(const dnnl::memory::desc& from, const void* src, const dnnl::memory::desc& to, void* dst,
