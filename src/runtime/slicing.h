@@ -32,9 +32,9 @@ inline std::pair<int64_t, int64_t> slice_range(int64_t units, int index, int cou
 }
 
 /// True for operators whose kernels compute slices themselves (Conv by output channels, MatMul by
-/// rows or columns, MaxPool and AveragePool by channel planes).
+/// rows or columns, Gemm by columns, MaxPool and AveragePool by channel planes).
 inline bool kernel_computes_slices(std::string_view op_type) {
-  return op_type == "Conv" || op_type == "MatMul" || op_type == "MaxPool" || op_type == "AveragePool";
+  return op_type == "Conv" || op_type == "MatMul" || op_type == "Gemm" || op_type == "MaxPool" || op_type == "AveragePool";
 }
 
 /// True for operators that may split into slices: those of kernel_computes_slices() and the

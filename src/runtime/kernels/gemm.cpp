@@ -1,12 +1,16 @@
 // Gemm: Y = alpha * A' * B' + beta * C (A' = A or A^T, B' = B or B^T, C broadcast to [M,N]), on
 // oneDNN matmul. Transposes are strides, not copies. A constant B is scaled by alpha and packed
-// once into oneDNN's preferred format; a constant C becomes the (pre-scaled) bias.
+// once into oneDNN's preferred format; a constant C becomes the (pre-scaled) bias. Slices
+// (KernelInit::slice) split the columns in blocks of 16 (a classifier's 1000 outputs at batch 1):
+// each slice packs and streams only its part of B and writes its columns of Y (strided rows).
+#include <cstddef>
 #include <memory>
 
 #include "ramiel/error.h"
 #include "runtime/kernel.h"
 #include "runtime/kernels/dnnl_common.h"
 #include "runtime/kernels/matmul_util.h"
+#include "runtime/slicing.h"
 
 namespace ramiel::runtime {
 namespace {
@@ -62,12 +66,27 @@ class GemmKernel final : public Kernel {
     }
     if (k == 0) throw Error(ErrorKind::kUnsupported, what + ": inner dimension 0");
 
+    // The columns [j0, j0 + ns) this kernel computes.
+    int64_t j0 = 0, ns = n;
+    if (!init.slice.whole()) {
+      constexpr int64_t kColumnBlock = 16;
+      const int64_t blocks = n / kColumnBlock;
+      if (blocks < init.slice.count) {
+        throw Error(ErrorKind::kUnsupported, what + ": cannot compute " + init.slice.describe() + " of " + std::to_string(n) + " columns");
+      }
+      const auto [u0, u1] = slice_range(blocks, init.slice.index, init.slice.count);
+      j0 = u0 * kColumnBlock;
+      ns = (init.slice.index + 1 == init.slice.count ? n : u1 * kColumnBlock) - j0;
+    }
     const auto f32 = dnnl::memory::data_type::f32;
     dnnl::memory::desc a_md({m, k}, f32, trans_a ? Dims{1, m} : Dims{k, 1});
-    dnnl::memory::desc b_user({k, n}, f32, trans_b ? Dims{1, k} : Dims{n, 1});
-    dnnl::memory::desc y_md({m, n}, f32, Dims{n, 1});
+    dnnl::memory::desc b_user({k, ns}, f32, trans_b ? Dims{1, k} : Dims{n, 1});
+    const int64_t b_first = trans_b ? j0 * k : j0;  // element of B where the slice's columns start
+    b_offset_ = static_cast<size_t>(b_first) * sizeof(float);
+    dnnl::memory::desc y_md({m, ns}, f32, Dims{n, 1});
+    y_offset_ = static_cast<size_t>(j0) * sizeof(float);
     const bool pack_b = b.constant != nullptr;
-    dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc({k, n}, f32, Tag::any) : b_user;
+    dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc({k, ns}, f32, Tag::any) : b_user;
 
     // alpha: folded into a constant B, else an output scale.
     float scale = pack_b ? 1.0f : alpha;
@@ -75,11 +94,16 @@ class GemmKernel final : public Kernel {
     if (runtime_c && beta != 1.0f) scale /= beta;  // dst = beta * (scale * AB + C)
     dnnl::memory::desc bias_md, c_md;
     if (!c_dims.empty()) {
-      c_md = dnnl::memory::desc(c_dims, f32, Dims{c_dims[1], 1});
+      // C's part for the slice's columns (all of a C broadcast along them).
+      const int64_t c_row = c_dims[1], c_cols = c_row == 1 ? 1 : ns, c_first = c_row == 1 ? 0 : j0;
+      c_offset_ = static_cast<size_t>(c_first) * sizeof(float);
+      c_md = dnnl::memory::desc({c_dims[0], c_cols}, f32, Dims{runtime_c ? c_row : c_cols, 1});
       if (!runtime_c) {
-        c_buf_ = AlignedBuffer(static_cast<size_t>(c_dims[0] * c_dims[1]) * sizeof(float));
+        c_buf_ = AlignedBuffer(static_cast<size_t>(c_dims[0] * c_cols) * sizeof(float));
         float* dst = static_cast<float*>(c_buf_.data());
-        for (int64_t i = 0; i < c_dims[0] * c_dims[1]; ++i) dst[i] = beta * c->constant->data<float>()[i];
+        for (int64_t i = 0; i < c_dims[0]; ++i) {
+          for (int64_t j = 0; j < c_cols; ++j) dst[i * c_cols + j] = beta * c->constant->data<float>()[i * c_row + c_first + j];
+        }
         if (scale == 1.0f) bias_md = c_md;
       }
     }
@@ -99,9 +123,9 @@ class GemmKernel final : public Kernel {
         return bias_md ? dnnl::matmul::desc(a_md, w, bias_md, y_md) : dnnl::matmul::desc(a_md, w, y_md);
       };
       dnnl::matmul::primitive_desc pd(make_desc(b_md), attr, dnnl_util::engine());
-      if (pack_b && pd.weights_desc() == b_row_major(k, n)) {
+      if (pack_b && pd.weights_desc() == b_row_major(k, ns)) {
         // No blocked format (AVX2: gemm:jit): column-major packed weights run up to 2x faster.
-        pd = dnnl::matmul::primitive_desc(make_desc(b_col_major(k, n)), attr, dnnl_util::engine());
+        pd = dnnl::matmul::primitive_desc(make_desc(b_col_major(k, ns)), attr, dnnl_util::engine());
       }
       mm_ = BoundPrimitive(dnnl::matmul(pd), pd, threads_);
       b_md = pd.weights_desc();
@@ -115,7 +139,7 @@ class GemmKernel final : public Kernel {
       if (alpha != 1.0f)
         for (float& v : scaled) v *= alpha;
       b_buf_ = AlignedBuffer(b_md.get_size());
-      dnnl_util::reorder_now(b_user, scaled.data(), b_md, b_buf_.data(), threads_);
+      dnnl_util::reorder_now(b_user, scaled.data() + b_first, b_md, b_buf_.data(), threads_);
       mm_.add(DNNL_ARG_WEIGHTS, b_md, b_buf_.data());
     } else {
       b_arg_ = mm_.add(DNNL_ARG_WEIGHTS, b_md);
@@ -135,9 +159,9 @@ class GemmKernel final : public Kernel {
   void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
     if (empty_) return;
     mm_.set(a_arg_, inputs[0].raw());
-    if (b_arg_ >= 0) mm_.set(b_arg_, inputs[1].raw());
-    if (c_arg_ >= 0) mm_.set(c_arg_, inputs[2].raw());
-    mm_.set(y_arg_, outputs[0].raw());
+    if (b_arg_ >= 0) mm_.set(b_arg_, static_cast<const std::byte*>(inputs[1].raw()) + b_offset_);
+    if (c_arg_ >= 0) mm_.set(c_arg_, static_cast<const std::byte*>(inputs[2].raw()) + c_offset_);
+    mm_.set(y_arg_, static_cast<std::byte*>(outputs[0].raw()) + y_offset_);
     mm_.execute(stream_);
   }
 
@@ -148,6 +172,7 @@ class GemmKernel final : public Kernel {
   BoundPrimitive mm_;
   AlignedBuffer b_buf_, c_buf_;
   int a_arg_ = -1, b_arg_ = -1, c_arg_ = -1, y_arg_ = -1;
+  size_t b_offset_ = 0, c_offset_ = 0, y_offset_ = 0;  // bytes into each tensor (column slices)
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 // Gemm and MatMul against naive loops: transposes, alpha/beta, every C broadcast, constant and
 // runtime operands; MatMul batch broadcasting and 1-D operands.
+#include <algorithm>
+
 #include "runtime/kernels/kernel_test_support.h"
 
 namespace ramiel::testing {
@@ -57,6 +59,34 @@ TEST(Gemm, LargeConstantWeights) {
   o.constant = {false, true, true};
   ir::Node node = make_node("Gemm", {{"transB", attr_int(1)}});
   expect_tensor_near(run1(node, {a, b, c}, o), reference_gemm(a, b, &c, false, true, 1.0f, 1.0f), 1e-4, 1e-3);
+}
+
+// Column slices in blocks of 16: every transpose, alpha/beta, C shape and constant-ness, 2-4 slices
+// of 35-70 columns (the last slice takes the remainder), against the reference; too few columns
+// for the slices is kUnsupported.
+TEST(Gemm, ColumnSlicesComputeTheWholeProduct) {
+  std::mt19937 rng(23);
+  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  for (int iter = 0; iter < 40; ++iter) {
+    const int64_t m = pick(1, 5), n = pick(35, 70), k = pick(1, 40);
+    const bool ta = pick(0, 1), tb = pick(0, 1);
+    const float alpha = iter % 3 == 0 ? 1.0f : 0.75f, beta = iter % 4 == 0 ? 1.0f : -1.25f;
+    ir::Tensor a = random_f32(ta ? ir::Dims{k, m} : ir::Dims{m, k}, rng);
+    ir::Tensor b = random_f32(tb ? ir::Dims{n, k} : ir::Dims{k, n}, rng);
+    const ir::Dims c_shapes[] = {{n}, {1, n}, {m, 1}, {m, n}, {1}};
+    const int c_kind = static_cast<int>(pick(0, 4));
+    ir::Tensor c = random_f32(c_shapes[c_kind], rng);
+    ir::Node node = make_node("Gemm", {{"transA", attr_int(ta)}, {"transB", attr_int(tb)}, {"alpha", attr_float(alpha)},
+                                       {"beta", attr_float(beta)}});
+    RunOptions o;
+    o.constant = {false, iter % 2 == 0, iter % 3 != 0};
+    const int count = static_cast<int>(std::min<int64_t>(pick(2, 4), n / 16));
+    SCOPED_TRACE("m " + std::to_string(m) + " n " + std::to_string(n) + " k " + std::to_string(k) + " ta " + std::to_string(ta) +
+                 " tb " + std::to_string(tb) + " c " + ir::to_string(c_shapes[c_kind]) + " slices " + std::to_string(count));
+    expect_tensor_near(run_slices(node, {a, b, c}, o, count), reference_gemm(a, b, &c, ta, tb, alpha, beta), 1e-4, 1e-4);
+  }
+  ir::Tensor a = random_f32({1, 8}, rng), b = random_f32({8, 40}, rng);
+  EXPECT_EQ(error_kind([&] { run_slices(make_node("Gemm"), {a, b}, {}, 3); }), ErrorKind::kUnsupported);  // 2 blocks of 16
 }
 
 TEST(Gemm, Errors) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -133,6 +134,36 @@ inline std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<
     EXPECT_EQ(outputs[i].dtype(), infos[i].dtype) << "output " << i << " dtype differs from output_infos()";
   }
   return outputs;
+}
+
+/// Creates `count` kernels of `node` computing slices 0..count-1 (KernelInit::slice) and runs them
+/// all into one output tensor first filled with NaN (so that a part no slice writes shows);
+/// returns it. For single-output kernels that compute slices themselves.
+inline ir::Tensor run_slices(const ir::Node& node, const std::vector<ir::Tensor>& inputs, const RunOptions& options, int count) {
+  runtime::KernelFactory factory = runtime::find_kernel(node.op_type, node.domain);
+  if (!factory) throw Error(ErrorKind::kUnsupported, "no kernel for " + node.op_type);
+  std::vector<ir::Tensor> outputs;
+  for (int k = 0; k < count; ++k) {
+    runtime::KernelInit init{node, {}, options.opset, 1};
+    init.slice = runtime::SliceSpec{k, count};
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      runtime::TensorInfo info;
+      if (inputs[i].raw() != nullptr) {
+        info.dtype = inputs[i].dtype();
+        info.dims = inputs[i].dims();
+        if (i < options.constant.size() && options.constant[i]) info.constant = &inputs[i];
+      }
+      init.inputs.push_back(info);
+    }
+    std::unique_ptr<runtime::Kernel> kernel = factory(init);
+    if (outputs.empty()) {
+      const runtime::TensorInfo& y = kernel->output_infos().at(0);
+      outputs.emplace_back(y.dtype, y.dims);
+      for (int64_t i = 0; i < outputs[0].size(); ++i) outputs[0].data<float>()[i] = std::numeric_limits<float>::quiet_NaN();
+    }
+    kernel->run(inputs, outputs);
+  }
+  return outputs.at(0);
 }
 
 /// Runs a single-output node.
