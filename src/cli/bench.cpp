@@ -55,7 +55,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--json", opts->json, "Print one JSON object");
   cmd->add_flag("--profile", opts->profile, "Also print the serial time per operator type");
   cmd->add_flag("--no-split", opts->no_split, "Branch parallelism only: never split a node into slices");
-  cmd->add_flag("--no-fuse", opts->no_fuse, "Run each Relu, Clip and bias Add on its own instead of fusing it into the Conv or MatMul before it");
+  cmd->add_flag("--no-fuse", opts->no_fuse, "Run each Relu, Clip, residual or bias Add, GELU and LayerNorm op on its own instead of fusing them into the Conv or MatMul before them or into one LayerNormalization");
   cmd->add_flag("--compare", opts->compare, "Also time the plan without slices (alternating with the others)");
   cmd->add_option("--layout", opts->layout,
                   std::string("Activation layout between convolutions: ") + kLayoutChoices +

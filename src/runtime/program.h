@@ -97,8 +97,9 @@ struct BuildOptions {
   bool fold_constants = true;                ///< Evaluate all-constant nodes once.
   std::map<std::string, ir::Dims> input_dims;  ///< Dims for graph inputs with symbolic dims.
   int threads = 1;                           ///< KernelInit::threads for every kernel.
-  /// Fuse a Relu or constant Clip into the Conv before it, and a bias Add into the MatMul before it,
-  /// when it is that node's only consumer (the fused node becomes a view).
+  /// Fuse a Relu, constant Clip or residual Add into the Conv before it, a bias Add or exported GELU
+  /// chain into the MatMul before it (the fused nodes become views), and an exported LayerNorm
+  /// chain into one LayerNormalization kernel (its other nodes run no step).
   bool fuse_activations = true;
   /// Nodes to split into slices (node -> count >= 2), each slice a step of its own that writes one
   /// part of the output. A node whose kernel cannot compute such slices runs whole (see

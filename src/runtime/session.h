@@ -41,8 +41,10 @@ struct SessionOptions {
   /// OpenMP threads every oneDNN kernel may use when the session runs serially (intra-operator
   /// parallelism by oneDNN itself, the alternative to slices). Parallel schedules use 1.
   int kernel_threads = 1;
-  /// Fuse each Relu or constant Clip into the Conv before it, and each bias Add into the MatMul
-  /// before it (oneDNN post-op, bias), when it is that node's only consumer.
+  /// Fuse each Relu or constant Clip, and each residual Add (with its Relu), into the Conv before
+  /// it; each bias Add and exported GELU chain into the MatMul before it (oneDNN post-ops, bias);
+  /// and each exported LayerNorm chain into one LayerNormalization kernel (Program's Builder says
+  /// exactly when).
   bool fuse_activations = true;
 };
 
