@@ -101,11 +101,14 @@ struct RunOptions {
   bool alias_views = false;    ///< Give view outputs the input's storage (as the executor does) and skip run() if all are views.
 };
 
-/// Creates `node`'s kernel from `inputs` and runs it once; returns the outputs.
-inline std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<ir::Tensor>& inputs, const RunOptions& options = {}) {
+/// Creates `node`'s kernel for `inputs` (their dtypes and dims; constants as `options` says),
+/// computing `slice` of the output.
+inline std::unique_ptr<runtime::Kernel> create_kernel(const ir::Node& node, const std::vector<ir::Tensor>& inputs,
+                                                      const RunOptions& options, runtime::SliceSpec slice) {
   runtime::KernelFactory factory = runtime::find_kernel(node.op_type, node.domain);
   if (!factory) throw Error(ErrorKind::kUnsupported, "no kernel for " + node.op_type);
   runtime::KernelInit init{node, {}, options.opset, 1};
+  init.slice = slice;
   for (size_t i = 0; i < inputs.size(); ++i) {
     runtime::TensorInfo info;
     if (inputs[i].raw() != nullptr) {
@@ -115,7 +118,12 @@ inline std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<
     }
     init.inputs.push_back(info);
   }
-  std::unique_ptr<runtime::Kernel> kernel = factory(init);
+  return factory(init);
+}
+
+/// Creates `node`'s kernel from `inputs` and runs it once; returns the outputs.
+inline std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<ir::Tensor>& inputs, const RunOptions& options = {}) {
+  std::unique_ptr<runtime::Kernel> kernel = create_kernel(node, inputs, options, {});
   const auto& infos = kernel->output_infos();
   std::vector<ir::Tensor> outputs(infos.size());
   bool all_views = !infos.empty();
@@ -140,22 +148,9 @@ inline std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<
 /// all into one output tensor first filled with NaN (so that a part no slice writes shows);
 /// returns it. For single-output kernels that compute slices themselves.
 inline ir::Tensor run_slices(const ir::Node& node, const std::vector<ir::Tensor>& inputs, const RunOptions& options, int count) {
-  runtime::KernelFactory factory = runtime::find_kernel(node.op_type, node.domain);
-  if (!factory) throw Error(ErrorKind::kUnsupported, "no kernel for " + node.op_type);
   std::vector<ir::Tensor> outputs;
   for (int k = 0; k < count; ++k) {
-    runtime::KernelInit init{node, {}, options.opset, 1};
-    init.slice = runtime::SliceSpec{k, count};
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      runtime::TensorInfo info;
-      if (inputs[i].raw() != nullptr) {
-        info.dtype = inputs[i].dtype();
-        info.dims = inputs[i].dims();
-        if (i < options.constant.size() && options.constant[i]) info.constant = &inputs[i];
-      }
-      init.inputs.push_back(info);
-    }
-    std::unique_ptr<runtime::Kernel> kernel = factory(init);
+    std::unique_ptr<runtime::Kernel> kernel = create_kernel(node, inputs, options, runtime::SliceSpec{k, count});
     if (outputs.empty()) {
       const runtime::TensorInfo& y = kernel->output_infos().at(0);
       outputs.emplace_back(y.dtype, y.dims);
