@@ -1,6 +1,7 @@
 // Serial latency of one model under session variants, in one process with alternating runs (the
 // only comparison that survives this machine's noise): the default pipeline, without the pruning
-// passes, and without Conv+activation fusion.
+// passes, without fusion, and with ramiel's own loops in their baseline (SSE2) build instead of the
+// AVX2 build that a CPU with AVX2 runs (the same as RAMIEL_NO_AVX2=1).
 //
 //   build/bench/session/session_variants_bench MODEL_DIR... [--repeat N]
 //
@@ -18,6 +19,7 @@
 #include "ir/tensor_proto.h"
 #include "passes/pipeline.h"
 #include "ramiel/error.h"
+#include "runtime/kernels/cpu_features.h"
 #include "runtime/session.h"
 
 namespace {
@@ -50,17 +52,28 @@ void bench_model(const std::filesystem::path& dir, int repeat) {
   runtime::SessionOptions unfused;
   unfused.fuse_activations = false;
   runtime::Session base(pruned), no_prune(raw), no_fuse(pruned, unfused);
-  runtime::Session* sessions[] = {&base, &no_prune, &no_fuse};
-  std::vector<double> ms[3];
+  const bool avx2 = runtime::cpu::use_avx2();
+  runtime::cpu::set_avx2_enabled(false);  // kernels read it when they are created
+  runtime::Session baseline_loops(pruned);
+  runtime::cpu::set_avx2_enabled(avx2);
+  constexpr int kVariants = 4;
+  runtime::Session* sessions[kVariants] = {&base, &no_prune, &no_fuse, &baseline_loops};
+  std::vector<double> ms[kVariants];
   for (int i = 0; i < 3; ++i) {
     for (auto* s : sessions) s->run(inputs);
   }
   for (int i = 0; i < repeat; ++i) {
-    for (int v = 0; v < 3; ++v) ms[v].push_back(time_run(*sessions[v], inputs));
+    for (int v = 0; v < kVariants; ++v) ms[v].push_back(time_run(*sessions[v], inputs));
   }
-  const double b = median(ms[0]), p = median(ms[1]), f = median(ms[2]);
-  fmt::print("| {} | {} -> {} | {} | {:.2f} | {:.2f} ({:+.1f}%) | {:.2f} ({:+.1f}%) |\n", dir.filename().string(), live_nodes(raw),
-             live_nodes(pruned), base.stats().fused_activations + base.stats().fused_biases + base.stats().fused_residuals + base.stats().fused_layer_norms, b, p, 100 * (p / b - 1), f, 100 * (f / b - 1));
+  const double b = median(ms[0]);
+  const runtime::ProgramStats& st = base.stats();
+  std::string row = fmt::format("| {} | {} -> {} | {} | {:.2f} |", dir.filename().string(), live_nodes(raw), live_nodes(pruned),
+                                st.fused_activations + st.fused_biases + st.fused_residuals + st.fused_layer_norms, b);
+  for (int v = 1; v < kVariants; ++v) {
+    const double m = median(ms[v]);
+    row += v == kVariants - 1 && !avx2 ? " (no AVX2 here) |" : fmt::format(" {:.2f} ({:+.1f}%) |", m, 100 * (m / b - 1));
+  }
+  fmt::print("{}\n", row);
 }
 
 }  // namespace
@@ -80,8 +93,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "usage: session_variants_bench MODEL_DIR... [--repeat N]\n");
     return 2;
   }
-  fmt::print("| model | nodes (imported -> pruned) | fused activations, biases, residuals and LayerNorms | default ms | without pruning ms | without fusion ms |\n");
-  fmt::print("|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| model | nodes (imported -> pruned) | fused activations, biases, residuals and LayerNorms | default ms | without pruning ms | "
+      "without fusion ms | baseline loops (no AVX2) ms |\n");
+  fmt::print("|---|---|---|---|---|---|---|\n");
   try {
     for (const auto& d : dirs) bench_model(d, repeat);
   } catch (const ramiel::Error& e) {

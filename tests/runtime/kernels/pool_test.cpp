@@ -1,7 +1,9 @@
 // MaxPool, AveragePool and the global pools against naive loops: random windows, strides, pads,
 // auto_pad, ceil_mode, count_include_pad, dilations, ranks 3-5 and every layout combination.
+#include <cstring>
 #include <limits>
 
+#include "runtime/kernels/cpu_features.h"
 #include "runtime/kernels/layout_test_support.h"
 
 namespace ramiel::testing {
@@ -129,6 +131,43 @@ TEST(Pool, RandomAveragePool2dAllLayouts) {
   for (int iter = 0; iter < 80; ++iter) {
     auto [in, out] = layout_pairs()[static_cast<size_t>(iter) % layout_pairs().size()];
     check(random_case(rng, 4, false), rng, in, out);
+  }
+}
+
+TEST(Pool, Avx2LoopGivesTheBaselineBits) {
+  // Where the CPU has AVX2, 2-D pools run AVX2 builds of their loops (blocked stride-1 windows a
+  // loop of their own); they must give exactly the bits of the baseline loops (same tap order,
+  // same divisors), NaNs, infinities and signed zeros included.
+  if (!runtime::cpu::use_avx2()) GTEST_SKIP() << "this CPU (or RAMIEL_NO_AVX2) runs the baseline loops only";
+  const runtime::Layout layouts[] = {runtime::Layout::kNChw8c, runtime::Layout::kNChw16c, runtime::Layout::kNhwc,
+                                     runtime::Layout::kPlain};
+  std::mt19937 rng(59);
+  for (int iter = 0; iter < 120; ++iter) {
+    PoolCase c = random_case(rng, 4, iter % 2 == 0);
+    const runtime::Layout layout = layouts[(iter / 2) % 4];
+    if (layout == runtime::Layout::kNChw8c) c.x[1] = 8 * (1 + iter % 3);
+    if (layout == runtime::Layout::kNChw16c) c.x[1] = 16 * (1 + iter % 2);
+    if (iter % 5 == 0) c.strides = {1, 1};
+    std::fill(c.dilations.begin(), c.dilations.end(), 1);
+    LayoutOptions o;
+    o.input = o.output = layout;
+    SCOPED_TRACE(std::string(c.max ? "MaxPool" : "AveragePool") + " x " + ir::to_string(c.x) + " k " +
+                 ir::to_string(c.kernel) + " s " + ir::to_string(c.strides) + " pads " + ir::to_string(c.pads) + " " +
+                 c.auto_pad + " ceil " + std::to_string(c.ceil) + " include_pad " + std::to_string(c.include_pad));
+    const ir::Tensor x = random_f32(c.x, rng);
+    ir::Tensor special = x.clone();
+    special.data<float>()[(7 * iter) % x.size()] = std::numeric_limits<float>::quiet_NaN();
+    special.data<float>()[(13 * iter + 5) % x.size()] = -std::numeric_limits<float>::infinity();
+    special.data<float>()[(3 * iter + 1) % x.size()] = -0.0f;
+    for (const ir::Tensor* input : {&x, static_cast<const ir::Tensor*>(&special)}) {
+      const ir::Tensor fast = run_with_layout(pool_node(c), {*input}, o);
+      runtime::cpu::set_avx2_enabled(false);
+      const ir::Tensor baseline = run_with_layout(pool_node(c), {*input}, o);
+      runtime::cpu::set_avx2_enabled(true);
+      ASSERT_EQ(fast.dims(), baseline.dims());
+      EXPECT_EQ(std::memcmp(fast.raw(), baseline.raw(), static_cast<size_t>(fast.size()) * sizeof(float)), 0);
+      if (input == &x) expect_tensor_near(fast, reference_pool(c, x), 1e-5, 1e-5);
+    }
   }
 }
 
