@@ -122,18 +122,21 @@ Schedule compile_schedule(const TaskGraph& graph, const SchedulerOptions& option
       stats.makespan_by_workers[static_cast<size_t>(p) - 1] = best_p;
       return best_p;
     };
-    // The candidate the selection rule would pick now: fewest workers within the tolerance.
-    auto chosen_ms = [&] {
-      const Candidate* chosen = &kept.front();
-      for (const Candidate& c : kept) {
-        if (c.workers < chosen->workers || (c.workers == chosen->workers && c.makespan_ms < chosen->makespan_ms)) chosen = &c;
-      }
-      return chosen->makespan_ms;
-    };
     if (small) {
-      // Every later candidate takes at least CP, so once the current choice is within the
-      // tolerance of CP no later one can displace it.
-      for (int p = 2; p <= max_workers && chosen_ms() > stats.critical_path_ms * tolerance; ++p) evaluate(p);
+      // Exhaustive over p, with two exact cuts. A mapping onto p workers takes at least W / p, so
+      // p is skipped once some mapping beats that by the tolerance: all P workers go first to
+      // find one early (on split graphs at P = 16 this leaves about a third of the worker counts
+      // to map). And every mapping takes at least CP, so once a candidate with fewer than p
+      // workers is within the tolerance of CP, no p or more can be chosen.
+      auto settled_below = [&](int p) {
+        return std::any_of(kept.begin(), kept.end(), [&](const Candidate& c) {
+          return c.workers < p && c.makespan_ms <= stats.critical_path_ms * tolerance;
+        });
+      };
+      if (!settled_below(2)) evaluate(max_workers);
+      for (int p = 2; p < max_workers && !settled_below(p); ++p) {
+        if (stats.serial_ms / p <= best * tolerance) evaluate(p);
+      }
     } else {
       // Large graph: all P workers, then a binary search for the fewest workers within the
       // tolerance (makespan is close to non-increasing in p). W/p bounds out hopeless p unmapped.
