@@ -1,6 +1,6 @@
 // Serial latency of one model under session variants, in one process with alternating runs (the
 // only comparison that survives this machine's noise): the default pipeline, without the pruning
-// passes, without fusion, and with ramiel's own loops in their baseline (SSE2) build instead of the
+// passes, without fusion, with Concats copying their inputs, and with ramiel's own loops in their baseline (SSE2) build instead of the
 // AVX2 build that a CPU with AVX2 runs (the same as RAMIEL_NO_AVX2=1).
 //
 //   build/bench/session/session_variants_bench MODEL_DIR... [--repeat N]
@@ -51,13 +51,15 @@ void bench_model(const std::filesystem::path& dir, int repeat) {
   }
   runtime::SessionOptions unfused;
   unfused.fuse_activations = false;
-  runtime::Session base(pruned), no_prune(raw), no_fuse(pruned, unfused);
+  runtime::SessionOptions copying;
+  copying.concat_in_place = false;
+  runtime::Session base(pruned), no_prune(raw), no_fuse(pruned, unfused), concat_copies(pruned, copying);
   const bool avx2 = runtime::cpu::use_avx2();
   runtime::cpu::set_avx2_enabled(false);  // kernels read it when they are created
   runtime::Session baseline_loops(pruned);
   runtime::cpu::set_avx2_enabled(avx2);
-  constexpr int kVariants = 4;
-  runtime::Session* sessions[kVariants] = {&base, &no_prune, &no_fuse, &baseline_loops};
+  constexpr int kVariants = 5;
+  runtime::Session* sessions[kVariants] = {&base, &no_prune, &no_fuse, &concat_copies, &baseline_loops};
   std::vector<double> ms[kVariants];
   for (int i = 0; i < 3; ++i) {
     for (auto* s : sessions) s->run(inputs);
@@ -67,8 +69,9 @@ void bench_model(const std::filesystem::path& dir, int repeat) {
   }
   const double b = median(ms[0]);
   const runtime::ProgramStats& st = base.stats();
-  std::string row = fmt::format("| {} | {} -> {} | {} | {:.2f} |", dir.filename().string(), live_nodes(raw), live_nodes(pruned),
-                                st.fused_activations + st.fused_biases + st.fused_residuals + st.fused_layer_norms, b);
+  std::string row = fmt::format("| {} | {} -> {} | {} | {} | {:.2f} |", dir.filename().string(), live_nodes(raw), live_nodes(pruned),
+                                st.fused_activations + st.fused_biases + st.fused_residuals + st.fused_layer_norms,
+                                st.concats_in_place, b);
   for (int v = 1; v < kVariants; ++v) {
     const double m = median(ms[v]);
     row += v == kVariants - 1 && !avx2 ? " (no AVX2 here) |" : fmt::format(" {:.2f} ({:+.1f}%) |", m, 100 * (m / b - 1));
@@ -94,9 +97,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   fmt::print(
-      "| model | nodes (imported -> pruned) | fused activations, biases, residuals and LayerNorms | default ms | without pruning ms | "
-      "without fusion ms | baseline loops (no AVX2) ms |\n");
-  fmt::print("|---|---|---|---|---|---|---|\n");
+      "| model | nodes (imported -> pruned) | fused activations, biases, residuals and LayerNorms | Concats in place | default ms | "
+      "without pruning ms | without fusion ms | Concats copying ms | baseline loops (no AVX2) ms |\n");
+  fmt::print("|---|---|---|---|---|---|---|---|---|\n");
   try {
     for (const auto& d : dirs) bench_model(d, repeat);
   } catch (const ramiel::Error& e) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "ramiel/error.h"
 #include "runtime/constant_folding.h"
@@ -481,6 +482,7 @@ class Builder {
     step.kernel = std::move(kernel);
     if (slices.empty()) {
       p_.steps.push_back(std::move(step));
+      if (o_.concat_in_place && node.op_type == "Concat" && !all_views) place_concat_inputs(p_.steps.back(), kernel_node);
       return;
     }
     // One step per slice: same operands, each kernel writing its own part of the output.
@@ -498,6 +500,57 @@ class Builder {
       p_.steps.push_back(std::move(part));
     }
     p_.stats.kernels += static_cast<size_t>(count - 1);
+  }
+
+  // A Concat whose inputs are each one contiguous range of its output (nothing before the axis
+  // but a batch of 1, in the plain or a blocked layout) needs no copy: each input's buffer moves
+  // into its range of the output's buffer, so that its producer writes there, and the Concat step
+  // becomes a view. The merged buffer is live from the first producer to the last reader of any
+  // part (the producers become co-writers, every part's readers its readers). Needs every input
+  // in an arena buffer of its own (not a graph input, constant, dynamic or repeated value, and not
+  // already placed in another Concat).
+  void place_concat_inputs(Step& step, const ir::Node& kernel_node) {
+    if (step.outputs.size() != 1 || step.inputs.empty()) return;
+    const Slot& out = p_.slots[static_cast<size_t>(step.outputs[0])];
+    if (out.storage != SlotStorage::kArena || out.view_of >= 0 || out.buffer < 0 || out.offset != 0) return;
+    const ir::Dims dims = step.physical[step.inputs.size()] ? physical_dims(out.dims, out.layout) : out.dims;
+    const int64_t axis = normalize_axis(kernel_node.attr_int("axis", 0), dims.size());
+    if (axis < 0 || axis >= static_cast<int64_t>(dims.size())) return;
+    for (int64_t k = 0; k < axis; ++k) {
+      if (dims[static_cast<size_t>(k)] != 1) return;  // each input would be several ranges
+    }
+    const int whole = out.buffer;
+    std::vector<int> parts;
+    size_t bytes = 0;
+    for (int in : step.inputs) {
+      if (in < 0) return;
+      const Slot& s = p_.slots[static_cast<size_t>(in)];
+      if (s.storage != SlotStorage::kArena || s.buffer < 0 || s.buffer == whole) return;
+      const BufferUse& b = p_.buffers[static_cast<size_t>(s.buffer)];
+      const size_t slot_bytes = static_cast<size_t>(ir::element_count(s.dims)) * ir::element_size(s.dtype);
+      if (b.writer == 0 || b.bytes == 0 || b.bytes != slot_bytes) return;
+      if (std::find(parts.begin(), parts.end(), s.buffer) != parts.end()) return;
+      parts.push_back(s.buffer);
+      bytes += b.bytes;
+    }
+    if (bytes != p_.buffers[static_cast<size_t>(whole)].bytes) return;
+    size_t offset = 0;
+    for (int part : parts) {
+      BufferUse moved = std::exchange(p_.buffers[static_cast<size_t>(part)], BufferUse{});
+      for (Slot& s : p_.slots) {
+        if (s.buffer != part) continue;
+        s.buffer = whole;
+        if (s.view_of < 0) s.offset += offset;  // views follow their base slot
+      }
+      BufferUse& merged = p_.buffers[static_cast<size_t>(whole)];
+      merged.co_writers.push_back(moved.writer);
+      merged.co_writers.insert(merged.co_writers.end(), moved.co_writers.begin(), moved.co_writers.end());
+      offset += moved.bytes;
+    }
+    step.skip = true;
+    --p_.stats.kernels;
+    ++p_.stats.views;
+    ++p_.stats.concats_in_place;
   }
 
   struct Bias {

@@ -32,6 +32,7 @@ struct Slot {
   SlotStorage storage = SlotStorage::kArena;  ///< Where the bytes live.
   int buffer = -1;                 ///< Arena buffer (kArena), shared with the slots that alias it.
   int view_of = -1;                ///< Slot whose bytes this one aliases (a view output), or -1.
+  size_t offset = 0;               ///< Byte offset into its buffer (an input that its producer writes into a Concat's output).
   ir::Tensor tensor;               ///< Bound storage with logical dims (after allocation / each run for kDynamic).
 };
 
@@ -69,6 +70,7 @@ struct ProgramStats {
   size_t fused_biases = 0;       ///< Bias Adds fused into the MatMul before them (now views).
   size_t fused_residuals = 0;    ///< Residual Adds fused into the Conv before them (now views).
   size_t fused_layer_norms = 0;  ///< LayerNormalizations exported as 8-9 elementwise ops, now one kernel each.
+  size_t concats_in_place = 0;   ///< Concats whose inputs are written straight into their output (now views).
   size_t layout_slots = 0;       ///< Activations kept in the activation layout (NHWC or blocked).
   size_t arena_bytes = 0;        ///< Arena size after planning.
   size_t unshared_bytes = 0;     ///< Sum of buffer sizes (what the arena would be without reuse).
@@ -101,6 +103,10 @@ struct BuildOptions {
   /// chain into the MatMul before it (the fused nodes become views), and an exported LayerNorm
   /// chain into one LayerNormalization kernel (its other nodes run no step).
   bool fuse_activations = true;
+  /// Let the producers of a Concat's inputs write straight into their ranges of its output when
+  /// each input is one contiguous range of it (batch 1; plain layout, or channels in whole blocks):
+  /// the Concat copies nothing and becomes a view.
+  bool concat_in_place = true;
   /// Nodes to split into slices (node -> count >= 2), each slice a step of its own that writes one
   /// part of the output. A node whose kernel cannot compute such slices runs whole (see
   /// Program::split_nodes for what was split).

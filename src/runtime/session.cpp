@@ -38,6 +38,7 @@ Session::Session(ir::Graph graph, const SessionOptions& options)
   build.fold_constants = options.fold_constants;
   build.input_dims = options.input_dims;
   build.fuse_activations = options.fuse_activations;
+  build.concat_in_place = options.concat_in_place;
   const bool parallel = options.schedule && options.schedule->workers.size() > 1;
   build.slices = options.slices;
   if (parallel) {
@@ -69,7 +70,7 @@ Session::Session(ir::Graph graph, const SessionOptions& options)
   for (Slot& slot : program_.slots) {
     if (slot.storage != SlotStorage::kArena) continue;
     std::byte* base = slot.view_of >= 0 ? static_cast<std::byte*>(program_.slots[static_cast<size_t>(slot.view_of)].tensor.raw())
-                                        : arena_.get() + plan.offsets[static_cast<size_t>(slot.buffer)];
+                                        : arena_.get() + plan.offsets[static_cast<size_t>(slot.buffer)] + slot.offset;
     slot.tensor = ir::Tensor::wrap(slot.dtype, slot.dims, base);
   }
   // Each step gets the tensors it passes to run(): physical dims for permuted kernels.

@@ -46,6 +46,8 @@ struct SessionOptions {
   /// and each exported LayerNorm chain into one LayerNormalization kernel (Program's Builder says
   /// exactly when).
   bool fuse_activations = true;
+  /// Let the producers of a Concat's inputs write straight into its output (BuildOptions::concat_in_place).
+  bool concat_in_place = true;
 };
 
 /// Name, element type and dims of a graph input or output.

@@ -2,6 +2,7 @@
 // unsupported-operator error, constant evaluation, views, layouts and memory reuse.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
 #include "ramiel/error.h"
@@ -588,6 +589,66 @@ TEST(SessionFusion, ResidualAddFusesIntoTheConvBeforeItWholeAndSliced) {
         const std::vector<ir::Tensor> got = fused.run(std::vector<ir::Tensor>{input});
         ASSERT_EQ(got.size(), 1u);
         expect_near(got[0], want[0], 1e-4f);
+      }
+    }
+  }
+}
+
+// Two branches concatenated, that result concatenated with a third branch, and a second Concat
+// sharing an input with the first: in -> a (Relu), b, c; inner = [a, b]; outer = [inner, c] -> d;
+// shared = [a, c]. Outputs d, b and shared.
+ModelBuilder concat_model(int64_t batch) {
+  std::mt19937 rng(23);
+  ModelBuilder m;
+  ir::ValueId in = m.input("in", {batch, 8, 6, 6});
+  auto conv = [&](ir::ValueId v, int64_t in_channels, int64_t out_channels, const std::string& name) {
+    return m.node("Conv", {v, m.constant(name + "_w", random_tensor({out_channels, in_channels, 3, 3}, rng))},
+                  {{"kernel_shape", ints({3, 3})}, {"pads", ints({1, 1, 1, 1})}}, name);
+  };
+  ir::ValueId a = m.node("Relu", {conv(in, 8, 8, "a")}, {}, "a_relu");
+  ir::ValueId b = conv(in, 8, 16, "b");
+  ir::ValueId c = conv(in, 8, 8, "c");
+  ir::ValueId inner = m.node("Concat", {a, b}, {{"axis", integer(1)}}, "inner");
+  ir::ValueId outer = m.node("Concat", {inner, c}, {{"axis", integer(1)}}, "outer");
+  m.output(conv(outer, 32, 8, "d"));
+  m.output(b);
+  m.output(m.node("Concat", {a, c}, {{"axis", integer(1)}}, "shared"));
+  return m;
+}
+
+TEST(SessionConcat, InputsAreWrittenInPlaceWithTheSameBits) {
+  // Batch 1 in the plain or a blocked layout: each Concat input is one range of the output, so
+  // its producer writes there and the Concat copies nothing; the inner Concat moves into the
+  // outer one, and the Concat sharing an input with them copies. Batch 2, and NHWC (channels
+  // innermost), interleave the inputs: they copy.
+  for (int64_t batch : {1, 2}) {
+    std::mt19937 rng(24);
+    const ir::Tensor input = random_tensor({batch, 8, 6, 6}, rng);
+    for (Layout layout : {Layout::kPlain, Layout::kNChw8c, Layout::kNhwc}) {
+      ModelBuilder m = concat_model(batch);
+      SessionOptions copying;
+      copying.activation_layout = layout;
+      copying.concat_in_place = false;
+      const std::vector<ir::Tensor> want = Session(m.g, copying).run(std::vector<ir::Tensor>{input});
+      ir::NodeId b = ir::kNone;
+      for (const ir::Node& node : m.g.nodes()) b = node.name == "b" ? node.id : b;
+      for (int slices : {1, 2}) {
+        if (slices > 1 && (layout == Layout::kNhwc || batch > 1)) continue;  // channel slices need batch 1, no NHWC
+        SessionOptions options;
+        options.activation_layout = layout;
+        if (slices > 1) options.slices[b] = slices;
+        Session session(m.g, options);
+        SCOPED_TRACE(std::string(to_string(layout)) + ", batch " + std::to_string(batch) + ", " + std::to_string(slices) + " slices");
+        EXPECT_EQ(session.stats().concats_in_place, batch == 1 && layout != Layout::kNhwc ? 2u : 0u);
+        EXPECT_EQ(session.program().split_nodes.count(b), slices > 1 ? 1u : 0u);
+        for (int run = 0; run < 2; ++run) {  // the second run reuses the arena
+          const std::vector<ir::Tensor> got = session.run(std::vector<ir::Tensor>{input});
+          ASSERT_EQ(got.size(), want.size());
+          for (size_t i = 0; i < got.size(); ++i) {
+            ASSERT_EQ(got[i].dims(), want[i].dims());
+            EXPECT_EQ(std::memcmp(got[i].raw(), want[i].raw(), static_cast<size_t>(got[i].size()) * sizeof(float)), 0) << "output " << i;
+          }
+        }
       }
     }
   }
