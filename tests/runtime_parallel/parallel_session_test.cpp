@@ -61,6 +61,47 @@ TEST(ParallelSession, BitIdenticalToSerialOverRepeatedRuns) {
   }
 }
 
+TEST(ParallelSession, ConcatInputsWrittenInPlaceByBranchesOnDifferentWorkers) {
+  // Four branches on different workers write their parts of one Concat output buffer (the Concat
+  // copies nothing); a node after it on yet another worker must see all four.
+  GraphBuilder b;
+  b.input("x", {1, 64, 32});
+  const char* ops[] = {"Relu", "Sigmoid", "Tanh", "Exp"};
+  for (int br = 0; br < 4; ++br) {
+    const std::string out = "b" + std::to_string(br);
+    b.node(out, ops[br], {"x"}, {out}, {1, 64, 32});
+  }
+  b.node("cat", "Concat", {"b0", "b1", "b2", "b3"}, {"c"}, {1, 256, 32}).node("neg", "Neg", {"c"}, {"y"}, {1, 256, 32}).output("y");
+  ir::Graph g = b.build();
+  g.opsets[""] = 13;
+  for (const ir::Node& n : g.nodes()) {
+    if (n.op_type != "Concat") continue;
+    ir::Attribute& axis = g.node(n.id).attributes["axis"];
+    axis.type = ir::Attribute::Type::kInt;
+    axis.i = 1;
+  }
+  std::mt19937 rng(2);
+  std::normal_distribution<float> dist;
+  ir::Tensor x(ir::DataType::kFloat32, {1, 64, 32});
+  for (int64_t i = 0; i < x.size(); ++i) x.data<float>()[i] = dist(rng);
+  SessionOptions copying;
+  copying.concat_in_place = false;
+  const std::vector<ir::Tensor> want = Session(g, copying).run(std::vector<ir::Tensor>{x});
+  for (int workers = 2; workers <= 4; ++workers) {
+    NodeSchedule schedule;
+    schedule.workers.resize(static_cast<size_t>(workers));
+    for (ir::NodeId n : g.topological_order()) schedule.workers[static_cast<size_t>((n + 1) % workers)].push_back(n);
+    SessionOptions options;
+    options.schedule = schedule;
+    Session parallel(g, options);
+    EXPECT_EQ(parallel.stats().concats_in_place, 1u);
+    for (int run = 0; run < 50; ++run) {
+      std::vector<ir::Tensor> got = parallel.run(std::vector<ir::Tensor>{x});
+      ASSERT_EQ(std::memcmp(got[0].raw(), want[0].raw(), want[0].byte_size()), 0) << workers << " workers, run " << run;
+    }
+  }
+}
+
 TEST(ParallelSession, ScheduleMissingANodeIsRejected) {
   ir::Graph g = branchy_graph();
   NodeSchedule schedule;
