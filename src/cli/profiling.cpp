@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -52,6 +53,12 @@ std::map<std::pair<std::string, int>, double> profile_session(runtime::Session& 
   for (auto& [part, v] : samples) medians[part] = median(std::move(v));
   return medians;
 }
+
+/// Most measurements of side-by-side slices per slice count (see profile_graph).
+constexpr int kSliceAttempts = 3;
+/// A 2-way split whose median slice costs more than this share of the whole node is remeasured
+/// (k-way: 2/k of it); quiet runs on this 2-core machine give 0.45-0.56 for convolutions.
+constexpr double kPlausibleSliceRatio = 0.7;
 
 // Per split node, the median over `runs` traced runs of its slowest slice, with slice i of every
 // node in `split` on worker i (the other nodes on worker 0): the slices of one node run at the
@@ -132,9 +139,27 @@ cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& mod
     const int slice_runs = std::max(1, runs / 2);
     const std::string label = fmt::format("{} slices", count);
     if (count <= cores) {
-      for (const auto& [node, ms] : profile_concurrent_slices(graph, so, split, count, slice_runs, label, progress)) {
-        costs.slice_ms[graph.node(node).name][count] = ms;
+      // Side-by-side slices need the other cores idle: on a shared machine a busy neighbour makes
+      // every slice look slow and the scheduler then declines splits that pay (inception_v3 once
+      // measured a median 2-slice/whole ratio of 0.85 where a quiet minute gives 0.46). A
+      // measurement whose median ratio is implausibly high is repeated, up to kSliceAttempts
+      // times, and the attempt with the lowest median ratio is kept.
+      std::map<ir::NodeId, double> best;
+      double best_ratio = std::numeric_limits<double>::infinity();
+      for (int attempt = 0; attempt < kSliceAttempts && best_ratio > kPlausibleSliceRatio * 2.0 / count; ++attempt) {
+        std::map<ir::NodeId, double> measured = profile_concurrent_slices(graph, so, split, count, slice_runs, label, progress);
+        std::vector<double> ratios;
+        for (const auto& [node, ms] : measured) {
+          const double whole = costs.node_ms[graph.node(node).name];
+          if (whole > 0) ratios.push_back(ms / whole);
+        }
+        const double ratio = ratios.empty() ? 0.0 : median(std::move(ratios));
+        if (ratio < best_ratio) {
+          best_ratio = ratio;
+          best = std::move(measured);
+        }
       }
+      for (const auto& [node, ms] : best) costs.slice_ms[graph.node(node).name][count] = ms;
       continue;
     }
     std::map<std::string, double> slowest;
