@@ -56,6 +56,15 @@ LoadedModel load_model(const std::string& path, const ModelOptions& options) {
     if (std::filesystem::exists(cache)) {
       measured = cost::load_measured_costs(cache);
       m.cost_source = "measured (cached in " + cache + ")";
+      if (slice_costs_need_remeasuring(measured)) {
+        // The host may have been busy when the slices were measured (see measure_slice_costs).
+        const double before = cost::slice_ratio(measured, kProfiledSliceCounts.front());
+        fmt::print(stderr, "ramiel: the cached slice costs look measured on a busy machine ({}-slice/whole time {:.2f}); measuring them again ({} of {})\n",
+                   kProfiledSliceCounts.front(), before, measured.slice_measurements + 1, kMaxSliceMeasurements);
+        measure_slice_costs(m.graph, measured, 20, /*progress=*/true);
+        cost::save_measured_costs(measured, cache);
+        m.cost_source += fmt::format(", slices measured {} times", measured.slice_measurements);
+      }
     } else {
       measured = profile_graph(m.graph, path, 20, 3, /*progress=*/true);
       std::filesystem::create_directories(std::filesystem::path(cache).parent_path());

@@ -54,11 +54,14 @@ std::map<std::pair<std::string, int>, double> profile_session(runtime::Session& 
   return medians;
 }
 
-/// Most measurements of side-by-side slices per slice count (see profile_graph).
+/// Most measurements of side-by-side slices per slice count in one measure_slice_costs call.
 constexpr int kSliceAttempts = 3;
-/// A 2-way split whose median slice costs more than this share of the whole node is remeasured
-/// (k-way: 2/k of it); quiet runs on this 2-core machine give 0.45-0.56 for convolutions.
-constexpr double kPlausibleSliceRatio = 0.7;
+
+// Whether the kept `count`-way side-by-side slice costs look measured on a busy machine.
+bool implausible_slice_ratio(const cost::MeasuredCosts& costs, int count) {
+  auto it = costs.slice_ratio.find(count);
+  return it != costs.slice_ratio.end() && it->second > kPlausibleSliceRatio * 2.0 / count;
+}
 
 // Per split node, the median over `runs` traced runs of its slowest slice, with slice i of every
 // node in `split` on worker i (the other nodes on worker 0): the slices of one node run at the
@@ -123,11 +126,26 @@ cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& mod
   for (const ir::Node& n : graph.nodes()) {
     if (!n.removed) costs.node_ms.try_emplace(n.name, 0.0);
   }
-  // Slices: every node whose kernel may split, split `count` ways; a node's slice cost is its
-  // slowest slice. Counts up to the cores here run side by side on `count` workers; larger ones
-  // one after the other. Nodes whose shapes do not split run whole and get no entry.
+  measure_slice_costs(graph, costs, runs, progress, slice_counts);
+  std::vector<double> measured(graph.nodes().size(), -1.0);
+  for (const ir::Node& n : graph.nodes()) {
+    auto it = costs.node_ms.find(n.name);
+    if (!n.removed && it != costs.node_ms.end()) measured[static_cast<size_t>(n.id)] = it->second;
+  }
+  costs.calibrated = cost::calibrate(graph, measured);
+  return costs;
+}
+
+void measure_slice_costs(const ir::Graph& graph, cost::MeasuredCosts& costs, int runs, bool progress,
+                         const std::vector<int>& slice_counts) {
+  runtime::SessionOptions so;
+  so.input_dims = concrete_input_dims(graph, nullptr);
+  // Every node whose kernel may split, split `count` ways; a node's slice cost is its slowest
+  // slice. Counts up to the cores here run side by side on `count` workers; larger ones one after
+  // the other. Nodes whose shapes do not split run whole and get no entry.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int count : slice_counts) {
+    if (count > cores && costs.slice_measurements > 0) continue;  // one after the other: no neighbour effect
     runtime::SessionOptions sliced = so;
     for (const ir::Node& n : graph.nodes()) {
       if (!n.removed && runtime::can_slice(n.op_type)) sliced.slices[n.id] = count;
@@ -139,27 +157,19 @@ cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& mod
     const int slice_runs = std::max(1, runs / 2);
     const std::string label = fmt::format("{} slices", count);
     if (count <= cores) {
-      // Side-by-side slices need the other cores idle: on a shared machine a busy neighbour makes
-      // every slice look slow and the scheduler then declines splits that pay (inception_v3 once
-      // measured a median 2-slice/whole ratio of 0.85 where a quiet minute gives 0.46). A
-      // measurement whose median ratio is implausibly high is repeated, up to kSliceAttempts
-      // times, and the attempt with the lowest median ratio is kept.
-      std::map<ir::NodeId, double> best;
-      double best_ratio = std::numeric_limits<double>::infinity();
-      for (int attempt = 0; attempt < kSliceAttempts && best_ratio > kPlausibleSliceRatio * 2.0 / count; ++attempt) {
-        std::map<ir::NodeId, double> measured = profile_concurrent_slices(graph, so, split, count, slice_runs, label, progress);
-        std::vector<double> ratios;
-        for (const auto& [node, ms] : measured) {
-          const double whole = costs.node_ms[graph.node(node).name];
-          if (whole > 0) ratios.push_back(ms / whole);
+      // Side-by-side slices need the other cores idle: on a shared machine a busy neighbour (or a
+      // host that puts both virtual CPUs on one physical core for a while) makes every slice look
+      // slow, and the scheduler then declines splits that pay (inception_v3 once measured a median
+      // 2-slice/whole ratio of 0.85 where a quiet minute gives 0.46). An implausibly high
+      // ratio is measured again, up to kSliceAttempts times here (and on later loads, see
+      // slice_costs_need_remeasuring); the lowest is kept.
+      for (int attempt = 0; attempt < kSliceAttempts && (attempt == 0 || implausible_slice_ratio(costs, count)); ++attempt) {
+        std::map<std::string, double> fresh;
+        for (const auto& [node, ms] : profile_concurrent_slices(graph, so, split, count, slice_runs, label, progress)) {
+          fresh[graph.node(node).name] = ms;
         }
-        const double ratio = ratios.empty() ? 0.0 : median(std::move(ratios));
-        if (ratio < best_ratio) {
-          best_ratio = ratio;
-          best = std::move(measured);
-        }
+        cost::keep_lower_slice_ratio(costs, count, fresh);
       }
-      for (const auto& [node, ms] : best) costs.slice_ms[graph.node(node).name][count] = ms;
       continue;
     }
     std::map<std::string, double> slowest;
@@ -171,13 +181,15 @@ cost::MeasuredCosts profile_graph(const ir::Graph& graph, const std::string& mod
       if (slowest.count(name)) costs.slice_ms[name][k] = slowest[name];
     }
   }
-  std::vector<double> measured(graph.nodes().size(), -1.0);
-  for (const ir::Node& n : graph.nodes()) {
-    auto it = costs.node_ms.find(n.name);
-    if (!n.removed && it != costs.node_ms.end()) measured[static_cast<size_t>(n.id)] = it->second;
+  ++costs.slice_measurements;
+}
+
+bool slice_costs_need_remeasuring(const cost::MeasuredCosts& costs) {
+  if (costs.slice_measurements >= kMaxSliceMeasurements) return false;
+  for (const auto& [count, ratio] : costs.slice_ratio) {
+    if (implausible_slice_ratio(costs, count)) return true;
   }
-  costs.calibrated = cost::calibrate(graph, measured);
-  return costs;
+  return false;
 }
 
 std::string profile_cache_path(const std::string& model_path, const std::string& variant) {

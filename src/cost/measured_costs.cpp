@@ -24,6 +24,10 @@ void save_measured_costs(const MeasuredCosts& costs, const std::string& path) {
     for (const auto& [count, ms] : by_count) slices[node][std::to_string(count)] = ms;
   }
   j["slice_ms"] = slices;
+  nlohmann::json ratios = nlohmann::json::object();
+  for (const auto& [count, ratio] : costs.slice_ratio) ratios[std::to_string(count)] = ratio;
+  j["slice_ratio"] = ratios;
+  j["slice_measurements"] = costs.slice_measurements;
   if (costs.calibrated) {
     j["calibrated"] = {{"gflops", costs.calibrated->gflops},
                        {"gbytes_per_s", costs.calibrated->gbytes_per_s},
@@ -34,6 +38,19 @@ void save_measured_costs(const MeasuredCosts& costs, const std::string& path) {
   out << j.dump(1) << "\n";
   if (!out) throw Error(ErrorKind::kIo, "cannot write costs file '" + path + "'");
 }
+
+namespace {
+
+// A slice count key of a costs file: an integer >= 2 (`where` names the entry for the error).
+int parse_slice_count(const std::string& count, const std::string& path, const std::string& where) {
+  const int k = std::atoi(count.c_str());
+  if (k < 2 || std::to_string(k) != count) {
+    throw Error(ErrorKind::kInvalidArgument, "costs file '" + path + "' is malformed: slice count '" + count + "' " + where + " is not an integer >= 2");
+  }
+  return k;
+}
+
+}  // namespace
 
 MeasuredCosts load_measured_costs(const std::string& path) {
   std::ifstream in(path);
@@ -48,15 +65,14 @@ MeasuredCosts load_measured_costs(const std::string& path) {
     if (j.contains("slice_ms")) {
       for (const auto& [node, by_count] : j["slice_ms"].items()) {
         for (const auto& [count, ms] : by_count.items()) {
-          const int k = std::atoi(count.c_str());
-          if (k < 2 || std::to_string(k) != count) {
-            throw Error(ErrorKind::kInvalidArgument, "costs file '" + path + "' is malformed: slice count '" + count + "' of node '" +
-                                                         node + "' is not an integer >= 2");
-          }
-          c.slice_ms[node][k] = ms.get<double>();
+          c.slice_ms[node][parse_slice_count(count, path, "of node '" + node + "'")] = ms.get<double>();
         }
       }
     }
+    if (j.contains("slice_ratio")) {
+      for (const auto& [count, ratio] : j["slice_ratio"].items()) c.slice_ratio[parse_slice_count(count, path, "in slice_ratio")] = ratio.get<double>();
+    }
+    c.slice_measurements = j.value("slice_measurements", 0);
     if (j.contains("calibrated")) {
       const auto& m = j["calibrated"];
       MachineModel mm;
@@ -70,6 +86,32 @@ MeasuredCosts load_measured_costs(const std::string& path) {
     throw Error(ErrorKind::kInvalidArgument, "costs file '" + path + "' is malformed: " + std::string(e.what()));
   }
   return c;
+}
+
+double slice_ratio(const MeasuredCosts& costs, int count) {
+  double slices = 0, whole = 0;
+  for (const auto& [node, by_count] : costs.slice_ms) {
+    auto slice = by_count.find(count);
+    auto it = costs.node_ms.find(node);
+    if (slice == by_count.end() || it == costs.node_ms.end() || it->second <= 0) continue;
+    slices += slice->second;
+    whole += it->second;
+  }
+  return whole > 0 ? slices / whole : 0.0;
+}
+
+bool keep_lower_slice_ratio(MeasuredCosts& costs, int count, const std::map<std::string, double>& fresh) {
+  MeasuredCosts candidate;
+  candidate.node_ms = costs.node_ms;
+  for (const auto& [node, ms] : fresh) candidate.slice_ms[node][count] = ms;
+  const double ratio = slice_ratio(candidate, count);
+  auto kept = costs.slice_ratio.find(count);
+  if (kept != costs.slice_ratio.end() && kept->second <= ratio) return false;
+  for (auto& [node, by_count] : costs.slice_ms) by_count.erase(count);
+  for (const auto& [node, ms] : fresh) costs.slice_ms[node][count] = ms;
+  std::erase_if(costs.slice_ms, [](const auto& entry) { return entry.second.empty(); });
+  costs.slice_ratio[count] = ratio;
+  return true;
 }
 
 std::vector<double> costs_for_graph(const ir::Graph& graph, const MeasuredCosts& costs, size_t* missing) {

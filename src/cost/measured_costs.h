@@ -22,8 +22,26 @@ struct MeasuredCosts {
   /// Node name -> slice count -> median milliseconds of its slowest slice (layout conversions of
   /// the output counted with slice 0), for the nodes whose kernels split (hybrid parallelism).
   std::map<std::string, std::map<int, double>> slice_ms;
+  /// Slice count -> slice_ratio() of slice_ms, for the counts whose slices were measured side by
+  /// side on that many cores.
+  std::map<int, double> slice_ratio;
+  /// How often the slices have been measured for this profile: one that looked measured on a
+  /// busy machine is measured again on later loads, keeping the lowest ratio per count.
+  int slice_measurements = 0;
   std::optional<MachineModel> calibrated;     ///< Machine constants fitted to these measurements.
 };
+
+/// Time-weighted ratio of `count`-way slices to whole nodes: the sum of slice_ms[node][count] over
+/// the nodes measured both ways over the sum of their node_ms (0: none). Weighted so that the
+/// nodes that dominate the plan count most: a busy neighbour during a few big nodes' slices
+/// matters even when most small nodes look fine.
+double slice_ratio(const MeasuredCosts& costs, int count);
+
+/// Replaces the `count`-way slice costs of `costs` by `fresh` (node name -> slowest slice) when
+/// their slice_ratio is lower than the one kept (or none is kept), and records
+/// the ratio kept. A slice measurement on a busy machine only ever looks worse than a quiet one,
+/// so the lower of two measurements is the better estimate. Returns whether `fresh` was kept.
+bool keep_lower_slice_ratio(MeasuredCosts& costs, int count, const std::map<std::string, double>& fresh);
 
 /// Writes `costs` as JSON. Throws kIo.
 void save_measured_costs(const MeasuredCosts& costs, const std::string& path);

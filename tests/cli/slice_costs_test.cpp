@@ -42,5 +42,19 @@ TEST(SliceCosts, AnalyticOnlyForSplittableOperators) {
   EXPECT_LT(fn(0, 1), 0);
 }
 
+TEST(SliceCosts, RemeasuredWhileTheKeptRatioLooksBusyAndMeasurementsAreLeft) {
+  cost::MeasuredCosts c;
+  EXPECT_FALSE(slice_costs_need_remeasuring(c));  // no side-by-side slices measured
+  c.slice_measurements = 1;
+  c.slice_ratio = {{2, kPlausibleSliceRatio - 0.05}};
+  EXPECT_FALSE(slice_costs_need_remeasuring(c));
+  c.slice_ratio[2] = kPlausibleSliceRatio + 0.05;
+  EXPECT_TRUE(slice_costs_need_remeasuring(c));
+  c.slice_ratio = {{2, kPlausibleSliceRatio - 0.05}, {4, kPlausibleSliceRatio * 2 / 4 + 0.05}};  // 4-way: 2/4 of the limit
+  EXPECT_TRUE(slice_costs_need_remeasuring(c));
+  c.slice_measurements = kMaxSliceMeasurements;
+  EXPECT_FALSE(slice_costs_need_remeasuring(c));
+}
+
 }  // namespace
 }  // namespace ramiel::cli
