@@ -86,7 +86,7 @@ Schedule compile_schedule(const TaskGraph& graph, const SchedulerOptions& option
     // use it alone; small graphs (every ML model so far) try all six.
     std::vector<Way> ways = {{&result.linear_clusters, nullptr, MappingStrategy::kAffinity, "affinity, linear clusters"}};
     ClusterSpans linear_spans, merged_spans;
-    if (small) {
+    if (small && options.every_mapping_strategy) {
       phase = Clock::now();
       linear_spans = cluster_spans(graph, result.linear_clusters, options.comm);
       if (merged_differs) merged_spans = cluster_spans(graph, result.merged_clusters, options.comm);

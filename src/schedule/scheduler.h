@@ -24,6 +24,10 @@ struct SchedulerOptions {
   bool merge = true;               ///< Merge clusters whose spans do not overlap.
   bool clone = true;               ///< Clone cheap tasks to remove waits.
   CloningOptions cloning;          ///< Limits on cloning.
+  /// Small graphs: map the clusters with every strategy (affinity, earliest finish, first-task
+  /// finish, span packing; linear and merged clusters) and keep the best; false: affinity alone,
+  /// as on large graphs. The hybrid scheduler maps its split candidates with affinity alone.
+  bool every_mapping_strategy = true;
 };
 
 /// Wall time of each phase of compile_schedule(), in milliseconds.
