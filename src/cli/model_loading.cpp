@@ -59,7 +59,7 @@ LoadedModel load_model(const std::string& path, const ModelOptions& options) {
       if (slice_costs_need_remeasuring(measured)) {
         // The host may have been busy when the slices were measured (see measure_slice_costs).
         const double before = cost::slice_ratio(measured, kProfiledSliceCounts.front());
-        fmt::print(stderr, "ramiel: the cached slice costs look measured on a busy machine ({}-slice/whole time {:.2f}); measuring them again ({} of {})\n",
+        fmt::print(stderr, "ramiel: the cached slice costs are high ({}-slice/whole time {:.2f}; the machine may have been busy): measuring them again ({} of {})\n",
                    kProfiledSliceCounts.front(), before, measured.slice_measurements + 1, kMaxSliceMeasurements);
         measure_slice_costs(m.graph, measured, 20, /*progress=*/true);
         cost::save_measured_costs(measured, cache);
