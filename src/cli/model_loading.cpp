@@ -58,9 +58,9 @@ LoadedModel load_model(const std::string& path, const ModelOptions& options) {
       m.cost_source = "measured (cached in " + cache + ")";
       if (slice_costs_need_remeasuring(measured)) {
         // The host may have been busy when the slices were measured (see measure_slice_costs).
-        const double before = cost::slice_ratio(measured, kProfiledSliceCounts.front());
+        const auto& [count, ratio] = *measured.slice_ratio.begin();
         fmt::print(stderr, "ramiel: the cached slice costs are high ({}-slice/whole time {:.2f}; the machine may have been busy): measuring them again ({} of {})\n",
-                   kProfiledSliceCounts.front(), before, measured.slice_measurements + 1, kMaxSliceMeasurements);
+                   count, ratio, measured.slice_measurements + 1, kMaxSliceMeasurements);
         measure_slice_costs(m.graph, measured, 20, /*progress=*/true);
         cost::save_measured_costs(measured, cache);
         m.cost_source += fmt::format(", slices measured {} times", measured.slice_measurements);

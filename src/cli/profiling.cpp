@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <thread>
 
@@ -57,11 +56,8 @@ std::map<std::pair<std::string, int>, double> profile_session(runtime::Session& 
 /// Most measurements of side-by-side slices per slice count in one measure_slice_costs call.
 constexpr int kSliceAttempts = 3;
 
-// Whether the kept `count`-way side-by-side slice costs look measured on a busy machine.
-bool implausible_slice_ratio(const cost::MeasuredCosts& costs, int count) {
-  auto it = costs.slice_ratio.find(count);
-  return it != costs.slice_ratio.end() && it->second > kPlausibleSliceRatio * 2.0 / count;
-}
+// Whether `count`-way side-by-side slices with this cost::slice_ratio look measured on a busy machine.
+bool implausible_slice_ratio(int count, double ratio) { return ratio > kPlausibleSliceRatio * 2.0 / count; }
 
 // Per split node, the median over `runs` traced runs of its slowest slice, with slice i of every
 // node in `split` on worker i (the other nodes on worker 0): the slices of one node run at the
@@ -163,7 +159,7 @@ void measure_slice_costs(const ir::Graph& graph, cost::MeasuredCosts& costs, int
       // 2-slice/whole ratio of 0.85 where a quiet minute gives 0.46). An implausibly high
       // ratio is measured again, up to kSliceAttempts times here (and on later loads, see
       // slice_costs_need_remeasuring); the lowest is kept.
-      for (int attempt = 0; attempt < kSliceAttempts && (attempt == 0 || implausible_slice_ratio(costs, count)); ++attempt) {
+      for (int attempt = 0; attempt < kSliceAttempts && (attempt == 0 || implausible_slice_ratio(count, costs.slice_ratio.at(count))); ++attempt) {
         std::map<std::string, double> fresh;
         for (const auto& [node, ms] : profile_concurrent_slices(graph, so, split, count, slice_runs, label, progress)) {
           fresh[graph.node(node).name] = ms;
@@ -187,7 +183,7 @@ void measure_slice_costs(const ir::Graph& graph, cost::MeasuredCosts& costs, int
 bool slice_costs_need_remeasuring(const cost::MeasuredCosts& costs) {
   if (costs.slice_measurements >= kMaxSliceMeasurements) return false;
   for (const auto& [count, ratio] : costs.slice_ratio) {
-    if (implausible_slice_ratio(costs, count)) return true;
+    if (implausible_slice_ratio(count, ratio)) return true;
   }
   return false;
 }

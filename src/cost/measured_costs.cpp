@@ -88,23 +88,34 @@ MeasuredCosts load_measured_costs(const std::string& path) {
   return c;
 }
 
-double slice_ratio(const MeasuredCosts& costs, int count) {
+namespace {
+
+// Sums slice times and their nodes' whole times over the nodes that have a whole cost.
+struct SliceRatioSums {
   double slices = 0, whole = 0;
-  for (const auto& [node, by_count] : costs.slice_ms) {
-    auto slice = by_count.find(count);
-    auto it = costs.node_ms.find(node);
-    if (slice == by_count.end() || it == costs.node_ms.end() || it->second <= 0) continue;
-    slices += slice->second;
+  void add(const std::map<std::string, double>& node_ms, const std::string& node, double slice_ms) {
+    auto it = node_ms.find(node);
+    if (it == node_ms.end() || it->second <= 0) return;
+    slices += slice_ms;
     whole += it->second;
   }
-  return whole > 0 ? slices / whole : 0.0;
+  double ratio() const { return whole > 0 ? slices / whole : 0.0; }
+};
+
+}  // namespace
+
+double slice_ratio(const MeasuredCosts& costs, int count) {
+  SliceRatioSums sums;
+  for (const auto& [node, by_count] : costs.slice_ms) {
+    if (auto slice = by_count.find(count); slice != by_count.end()) sums.add(costs.node_ms, node, slice->second);
+  }
+  return sums.ratio();
 }
 
 bool keep_lower_slice_ratio(MeasuredCosts& costs, int count, const std::map<std::string, double>& fresh) {
-  MeasuredCosts candidate;
-  candidate.node_ms = costs.node_ms;
-  for (const auto& [node, ms] : fresh) candidate.slice_ms[node][count] = ms;
-  const double ratio = slice_ratio(candidate, count);
+  SliceRatioSums sums;
+  for (const auto& [node, ms] : fresh) sums.add(costs.node_ms, node, ms);
+  const double ratio = sums.ratio();
   auto kept = costs.slice_ratio.find(count);
   if (kept != costs.slice_ratio.end() && kept->second <= ratio) return false;
   for (auto& [node, by_count] : costs.slice_ms) by_count.erase(count);
