@@ -10,6 +10,7 @@
 //
 // A fused Relu or Clip (KernelInit::activation) is a oneDNN post-op, and so is a fused residual Add
 // (KernelInit::add_residual: input 3, read in the output's layout; a slice reads its own part).
+// 3x3 stride-1 convolutions on nChw8c run on ramiel's own Winograd kernel instead (conv_winograd.h).
 // Slices (KernelInit::slice): a batch-1 convolution splits by output channels, whole channel blocks
 // (or whole groups) per slice, so each slice writes one contiguous part of the output.
 #include <algorithm>
@@ -18,6 +19,7 @@
 
 #include "ramiel/error.h"
 #include "runtime/kernel.h"
+#include "runtime/kernels/conv_winograd.h"
 #include "runtime/kernels/dnnl_common.h"
 #include "runtime/kernels/window_geometry.h"
 #include "runtime/layout.h"
@@ -255,7 +257,10 @@ class ConvKernel final : public Kernel {
 
 }  // namespace
 
-/// Factory for Conv (see kernels.def).
-std::unique_ptr<Kernel> create_conv_kernel(const KernelInit& init) { return std::make_unique<ConvKernel>(init); }
+/// Factory for Conv (see kernels.def): ramiel's Winograd kernel where it applies, else oneDNN's.
+std::unique_ptr<Kernel> create_conv_kernel(const KernelInit& init) {
+  if (auto winograd = create_winograd_conv_kernel(init)) return winograd;
+  return std::make_unique<ConvKernel>(init);
+}
 
 }  // namespace ramiel::runtime

@@ -1,0 +1,140 @@
+// 3x3 convolution kernels on the zoo's shapes: ramiel's Winograd kernel against oneDNN's direct
+// convolution, both on nChw8c tensors with a fused Relu as the session runs them, one thread,
+// alternating rounds in one process. Prints medians and the ratio; with --cold a 64 MiB buffer is
+// walked before every run, as the other layers of a model would evict the weights.
+//
+//   ninja -C build conv_bench && build/bench/kernels/conv_bench [--runs N] [--rounds R] [--cold]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "runtime/kernel.h"
+#include "runtime/kernels/conv_winograd.h"
+#include "runtime/kernels/registry.h"
+
+namespace {
+
+using ramiel::ir::Attribute;
+using ramiel::ir::DataType;
+using ramiel::ir::Tensor;
+namespace rt = ramiel::runtime;
+
+struct Shape {
+  const char* where;
+  int64_t c, k, h, w, pad;
+};
+
+// 3x3 stride-1 convolutions of the zoo models (torchvision exports).
+const std::vector<Shape> kShapes = {
+    {"resnet50 layer1", 64, 64, 56, 56, 1},      {"resnet50 layer2", 128, 128, 28, 28, 1},
+    {"resnet50 layer3", 256, 256, 14, 14, 1},    {"resnet50 layer4", 512, 512, 7, 7, 1},
+    {"googlenet conv3", 64, 192, 56, 56, 1},     {"googlenet 3b", 128, 192, 28, 28, 1},
+    {"googlenet 4e", 160, 320, 14, 14, 1},       {"googlenet 5b", 192, 384, 7, 7, 1},
+    {"inception 2a", 32, 32, 149, 149, 0},       {"inception 2b", 32, 64, 147, 147, 1},
+    {"inception 4a", 80, 192, 73, 73, 0},        {"inception 5b dbl", 64, 96, 35, 35, 1},
+    {"inception 7b dbl", 448, 384, 8, 8, 1},     {"squeezenet fire2", 16, 64, 55, 55, 1},
+    {"squeezenet fire4", 32, 128, 27, 27, 1},    {"squeezenet fire9", 64, 256, 13, 13, 1},
+};
+
+Attribute ints(std::vector<int64_t> v) {
+  Attribute a;
+  a.type = Attribute::Type::kInts;
+  a.ints = std::move(v);
+  return a;
+}
+
+Tensor random_tensor(const ramiel::ir::Dims& dims, std::mt19937& rng) {
+  Tensor t(DataType::kFloat32, dims);
+  std::uniform_real_distribution<float> d(-1, 1);
+  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(rng);
+  return t;
+}
+
+struct Prepared {
+  std::unique_ptr<rt::Kernel> kernel;
+  std::vector<Tensor> outputs;
+};
+
+double milliseconds_of(Prepared& p, const std::vector<Tensor>& inputs, std::vector<char>& evict) {
+  if (!evict.empty()) {
+    for (size_t i = 0; i < evict.size(); i += 64) evict[i] = static_cast<char>(evict[i] + 1);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  p.kernel->run(inputs, p.outputs);
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 20, rounds = 5;
+  bool cold = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--runs" && i + 1 < argc) {
+      runs = std::stoi(argv[++i]);
+    } else if (a == "--rounds" && i + 1 < argc) {
+      rounds = std::stoi(argv[++i]);
+    } else if (a == "--cold") {
+      cold = true;
+    } else {
+      fmt::print(stderr, "usage: conv_bench [--runs N] [--rounds R] [--cold]\n");
+      return 2;
+    }
+  }
+  std::vector<char> evict(cold ? 64u << 20 : 0);
+  std::mt19937 rng(1);
+  fmt::print("| convolution | C->K | HxW | oneDNN ms | Winograd ms | ratio | oneDNN GFLOP/s | Winograd GFLOP/s* |\n|---|---|---|---|---|---|---|---|\n");
+  for (const Shape& s : kShapes) {
+    ramiel::ir::Node node;
+    node.name = s.where;
+    node.op_type = "Conv";
+    node.attributes["kernel_shape"] = ints({3, 3});
+    node.attributes["pads"] = ints({s.pad, s.pad, s.pad, s.pad});
+    std::vector<Tensor> inputs = {random_tensor({1, s.c, s.h, s.w}, rng), random_tensor({s.k, s.c, 3, 3}, rng),
+                                  random_tensor({s.k}, rng)};
+    auto prepare = [&](bool winograd) {
+      rt::set_winograd_enabled(winograd);
+      rt::KernelInit init{node, {}, 13, 1, rt::Layout::kNChw8c};
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        rt::TensorInfo info;
+        info.dtype = DataType::kFloat32;
+        info.dims = inputs[i].dims();
+        if (i == 0) info.layout = rt::Layout::kNChw8c;  // random data: its layout does not matter
+        if (i > 0) info.constant = &inputs[i];
+        init.inputs.push_back(info);
+      }
+      init.activation = rt::FusedActivation::kRelu;
+      Prepared p;
+      p.kernel = rt::find_kernel("Conv", "")(init);
+      for (const auto& o : p.kernel->output_infos()) p.outputs.emplace_back(o.dtype, o.dims);
+      return p;
+    };
+    Prepared direct = prepare(false), winograd = prepare(true);
+    std::vector<double> direct_ms, winograd_ms;
+    for (int r = 0; r < rounds; ++r) {
+      for (int i = 0; i < runs; ++i) direct_ms.push_back(milliseconds_of(direct, inputs, evict));
+      for (int i = 0; i < runs; ++i) winograd_ms.push_back(milliseconds_of(winograd, inputs, evict));
+    }
+    const double d = median(direct_ms), w = median(winograd_ms);
+    const int64_t oh = s.h + 2 * s.pad - 2, ow = s.w + 2 * s.pad - 2;
+    const double gflop = 2.0 * static_cast<double>(s.c * s.k * 9 * oh * ow) * 1e-9;
+    fmt::print("| {} | {}->{} | {}x{} | {:.3f} | {:.3f} | {:.2f} | {:.1f} | {:.1f} |\n", s.where, s.c, s.k, oh, ow, d, w, w / d,
+               gflop / d * 1e3, gflop / w * 1e3);
+  }
+  fmt::print("\n* direct-convolution FLOPs over Winograd's time (its effective rate).\n");
+  return 0;
+}

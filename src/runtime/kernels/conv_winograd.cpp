@@ -1,0 +1,371 @@
+// Winograd F(2x2, 3x3) convolution (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+// Networks", 2016) for nChw8c tensors on AVX2+FMA.
+//
+// Every 2x2 output tile is computed from a 4x4 input tile d as Y = A^T [ (G g G^T) .* (B^T d B) ] A.
+// Across channels the elementwise product becomes 16 matrix products, one per position xi of the
+// 4x4 transformed tile: M_xi[tiles x K] = V_xi[tiles x C] * U_xi[C x K]. The kernel works on
+// blocks of tiles so that V and M stay in the L2 cache: transform a block of input tiles into V,
+// multiply, transform M back into output tiles (adding bias, a fused residual and the activation).
+// U, the transformed weight, is packed once at creation in 16-column panels for the 6x16
+// register-blocked micro-kernel (12 accumulators).
+//
+// Every output channel's arithmetic is the same whatever the slice or tile block, so slices give
+// the bits of the whole node.
+#include "runtime/kernels/conv_winograd.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#include "ramiel/error.h"
+#include "runtime/kernels/cpu_features.h"
+#include "runtime/kernels/dnnl_common.h"
+#include "runtime/kernels/window_geometry.h"
+#include "runtime/layout.h"
+
+namespace ramiel::runtime {
+namespace {
+
+constexpr int64_t kBlock = 8;         // channels per nChw8c block (one AVX2 vector)
+constexpr int64_t kPanel = 16;        // output channels per packed weight panel (two vectors)
+constexpr int64_t kRows = 6;          // tiles per micro-kernel call
+constexpr int64_t kPositions = 16;    // positions in a 4x4 transformed tile
+// Tile blocks keep V and M (16 * tiles * (C + K) floats) near this size, so they stay in L2.
+constexpr int64_t kBlockBytes = 256 * 1024;
+// ...unless all tiles fit in this much: then one block, and each weight panel is read once.
+constexpr int64_t kWholeBytes = 1024 * 1024;
+
+std::atomic<bool>& winograd_enabled() {
+  static std::atomic<bool> enabled{std::getenv("RAMIEL_NO_WINOGRAD") == nullptr};
+  return enabled;
+}
+
+// The problem one kernel solves: a slice [k_begin, k_begin + k_count) of the output channels.
+struct WinogradShape {
+  int64_t batch = 1, channels = 0, out_channels = 0;  // C and the whole node's K
+  int64_t height = 0, width = 0, out_height = 0, out_width = 0;
+  int64_t pad_top = 0, pad_left = 0;
+  int64_t k_begin = 0, k_count = 0;
+  int64_t tiles_h = 0, tiles_w = 0, tile_block = 0;  // tiles per block (the last may have fewer)
+};
+
+#if defined(__x86_64__) || defined(__i386__)
+
+// c[r][0..8*NV) = sum over `depth` of a[r][d] * b[d][0..8*NV), for R rows of a (row stride lda),
+// b packed [depth][8*NV], c row stride ldc.
+template <int R, int NV>
+RAMIEL_TARGET_AVX2_FMA void micro_kernel(const float* a, int64_t lda, const float* b, int64_t depth, float* c, int64_t ldc) {
+  __m256 acc[R][NV];
+#pragma GCC unroll 6
+  for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
+  }
+  for (int64_t d = 0; d < depth; ++d) {
+    __m256 bv[NV];
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) bv[v] = _mm256_load_ps(b + d * 8 * NV + 8 * v);
+#pragma GCC unroll 6
+    for (int r = 0; r < R; ++r) {
+      const __m256 av = _mm256_broadcast_ss(a + r * lda + d);
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
+    }
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) _mm256_store_ps(c + r * ldc + 8 * v, acc[r][v]);
+  }
+}
+
+template <int NV>
+void micro_kernel_rows(int64_t rows, const float* a, int64_t lda, const float* b, int64_t depth, float* c, int64_t ldc) {
+  switch (rows) {
+    case 1: return micro_kernel<1, NV>(a, lda, b, depth, c, ldc);
+    case 2: return micro_kernel<2, NV>(a, lda, b, depth, c, ldc);
+    case 3: return micro_kernel<3, NV>(a, lda, b, depth, c, ldc);
+    case 4: return micro_kernel<4, NV>(a, lda, b, depth, c, ldc);
+    case 5: return micro_kernel<5, NV>(a, lda, b, depth, c, ldc);
+    default: return micro_kernel<6, NV>(a, lda, b, depth, c, ldc);
+  }
+}
+
+// Loads the 8 channels at (row, col) of one channel plane block, or zeros outside the input.
+RAMIEL_TARGET_AVX2_FMA inline __m256 load_or_zero(const float* plane, int64_t row, int64_t col, const WinogradShape& s) {
+  if (row < 0 || row >= s.height || col < 0 || col >= s.width) return _mm256_setzero_ps();
+  return _mm256_loadu_ps(plane + (row * s.width + col) * kBlock);
+}
+
+// V[xi][t][c] = (B^T d B)[xi] for the tiles [t0, t0 + count) of image x.
+RAMIEL_TARGET_AVX2_FMA void transform_input(const float* x, const WinogradShape& s, int64_t t0, int64_t count, float* v) {
+  const int64_t plane = s.height * s.width * kBlock, xi_stride = s.tile_block * s.channels;
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t ty = (t0 + t) / s.tiles_w, tx = (t0 + t) % s.tiles_w;
+    const int64_t row0 = 2 * ty - s.pad_top, col0 = 2 * tx - s.pad_left;
+    float* vt = v + t * s.channels;
+    for (int64_t cb = 0; cb < s.channels / kBlock; ++cb) {
+      const float* xp = x + cb * plane;
+      __m256 r[4][4];  // B^T d: rows combined
+      __m256 d[4][4];
+      for (int i = 0; i < 4; ++i) {
+        for (int j = 0; j < 4; ++j) d[i][j] = load_or_zero(xp, row0 + i, col0 + j, s);
+      }
+      for (int j = 0; j < 4; ++j) {
+        r[0][j] = _mm256_sub_ps(d[0][j], d[2][j]);
+        r[1][j] = _mm256_add_ps(d[1][j], d[2][j]);
+        r[2][j] = _mm256_sub_ps(d[2][j], d[1][j]);
+        r[3][j] = _mm256_sub_ps(d[1][j], d[3][j]);
+      }
+      float* out = vt + cb * kBlock;
+      for (int i = 0; i < 4; ++i) {
+        _mm256_store_ps(out + (4 * i + 0) * xi_stride, _mm256_sub_ps(r[i][0], r[i][2]));
+        _mm256_store_ps(out + (4 * i + 1) * xi_stride, _mm256_add_ps(r[i][1], r[i][2]));
+        _mm256_store_ps(out + (4 * i + 2) * xi_stride, _mm256_sub_ps(r[i][2], r[i][1]));
+        _mm256_store_ps(out + (4 * i + 3) * xi_stride, _mm256_sub_ps(r[i][1], r[i][3]));
+      }
+    }
+  }
+}
+
+// M[xi] = V[xi] * U[xi] for `count` tiles.
+void multiply(const float* v, const float* u, const WinogradShape& s, int64_t count, float* m) {
+  const int64_t c = s.channels, k = s.k_count;
+  for (int64_t xi = 0; xi < kPositions; ++xi) {
+    const float* vx = v + xi * s.tile_block * c;
+    const float* ux = u + xi * k * c;
+    float* mx = m + xi * s.tile_block * k;
+    for (int64_t p = 0; p < k; p += kPanel) {
+      const bool full = k - p >= kPanel;
+      const float* panel = ux + p * c;
+      for (int64_t r = 0; r < count; r += kRows) {
+        const int64_t rows = std::min(kRows, count - r);
+        if (full) {
+          micro_kernel_rows<2>(rows, vx + r * c, c, panel, c, mx + r * k + p, k);
+        } else {
+          micro_kernel_rows<1>(rows, vx + r * c, c, panel, c, mx + r * k + p, k);
+        }
+      }
+    }
+  }
+}
+
+// Output epilogue of one vector: bias, fused residual, activation.
+struct Epilogue {
+  FusedActivation activation = FusedActivation::kNone;
+  float clip_min = 0, clip_max = 0;
+};
+
+RAMIEL_TARGET_AVX2_FMA inline __m256 finish(__m256 value, const float* residual, const Epilogue& e) {
+  if (residual != nullptr) value = _mm256_add_ps(value, _mm256_loadu_ps(residual));
+  if (e.activation == FusedActivation::kRelu) value = _mm256_max_ps(value, _mm256_setzero_ps());
+  if (e.activation == FusedActivation::kClip) {
+    value = _mm256_min_ps(_mm256_max_ps(value, _mm256_set1_ps(e.clip_min)), _mm256_set1_ps(e.clip_max));
+  }
+  return value;
+}
+
+// Output tiles [t0, t0 + count) of the slice's channels = A^T M A + bias (+ residual, activation).
+RAMIEL_TARGET_AVX2_FMA void transform_output(const float* m, const float* bias, const WinogradShape& s, int64_t t0, int64_t count,
+                                             float* y, const float* residual, const Epilogue& e) {
+  const int64_t plane = s.out_height * s.out_width * kBlock, xi_stride = s.tile_block * s.k_count;
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t ty = (t0 + t) / s.tiles_w, tx = (t0 + t) % s.tiles_w;
+    const int64_t row = 2 * ty, col = 2 * tx;
+    const bool last_row = row + 1 >= s.out_height, last_col = col + 1 >= s.out_width;
+    for (int64_t kb = 0; kb < s.k_count / kBlock; ++kb) {
+      const float* mt = m + t * s.k_count + kb * kBlock;
+      __m256 q[4][4];
+      for (int xi = 0; xi < kPositions; ++xi) q[xi / 4][xi % 4] = _mm256_load_ps(mt + xi * xi_stride);
+      __m256 a[2][4];  // A^T M
+      for (int j = 0; j < 4; ++j) {
+        a[0][j] = _mm256_add_ps(_mm256_add_ps(q[0][j], q[1][j]), q[2][j]);
+        a[1][j] = _mm256_sub_ps(_mm256_sub_ps(q[1][j], q[2][j]), q[3][j]);
+      }
+      const __m256 b = _mm256_load_ps(bias + kb * kBlock);
+      const int64_t offset = kb * plane + (row * s.out_width + col) * kBlock;
+      for (int i = 0; i < 2; ++i) {
+        if (i == 1 && last_row) break;
+        const int64_t at = offset + i * s.out_width * kBlock;
+        const __m256 y0 = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a[i][0], a[i][1]), a[i][2]), b);
+        _mm256_storeu_ps(y + at, finish(y0, residual != nullptr ? residual + at : nullptr, e));
+        if (last_col) continue;
+        const __m256 y1 = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(a[i][1], a[i][2]), a[i][3]), b);
+        _mm256_storeu_ps(y + at + kBlock, finish(y1, residual != nullptr ? residual + at + kBlock : nullptr, e));
+      }
+    }
+  }
+}
+
+#endif  // x86
+
+// U = G g G^T for one 3x3 filter g (row-major), in double and rounded once.
+void transform_filter(const float* g, float u[16]) {
+  double t[4][3];
+  for (int j = 0; j < 3; ++j) {
+    const double g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
+    t[0][j] = g0;
+    t[1][j] = (g0 + g1 + g2) / 2;
+    t[2][j] = (g0 - g1 + g2) / 2;
+    t[3][j] = g2;
+  }
+  for (int i = 0; i < 4; ++i) {
+    u[4 * i + 0] = static_cast<float>(t[i][0]);
+    u[4 * i + 1] = static_cast<float>((t[i][0] + t[i][1] + t[i][2]) / 2);
+    u[4 * i + 2] = static_cast<float>((t[i][0] - t[i][1] + t[i][2]) / 2);
+    u[4 * i + 3] = static_cast<float>(t[i][2]);
+  }
+}
+
+// Scratch for V and M, one per thread (a kernel never runs on two threads at once, and a thread
+// runs one kernel at a time).
+float* scratch(size_t floats) {
+  thread_local dnnl_util::AlignedBuffer buffer;
+  if (buffer.size() < floats * sizeof(float)) buffer = dnnl_util::AlignedBuffer(floats * sizeof(float));
+  return static_cast<float*>(buffer.data());
+}
+
+class WinogradConvKernel final : public Kernel {
+ public:
+  WinogradConvKernel(const KernelInit& init, const WinogradShape& shape, const TensorInfo& y)
+      : shape_(shape), epilogue_{init.activation, init.clip_min, init.clip_max}, residual_(init.add_residual) {
+    outputs_.push_back(y);
+    const WinogradShape& s = shape_;
+    const int64_t c = s.channels, k = s.k_count;
+    // U packed [xi][panel][c][panel width], panels of 16 output channels (the last may have 8).
+    weights_ = dnnl_util::AlignedBuffer(static_cast<size_t>(kPositions * k * c) * sizeof(float));
+    float* u = static_cast<float*>(weights_.data());
+    const float* w = init.inputs[1].constant->data<float>();
+    float filter[16];
+    for (int64_t kk = 0; kk < k; ++kk) {
+      const int64_t p = kk / kPanel * kPanel, width = std::min(kPanel, k - p), lane = kk - p;
+      for (int64_t ci = 0; ci < c; ++ci) {
+        transform_filter(w + ((s.k_begin + kk) * c + ci) * 9, filter);
+        for (int64_t xi = 0; xi < kPositions; ++xi) u[xi * k * c + p * c + ci * width + lane] = filter[xi];
+      }
+    }
+    bias_ = dnnl_util::AlignedBuffer(static_cast<size_t>(k) * sizeof(float));
+    const TensorInfo* b = init.inputs.size() > 2 && !init.inputs[2].absent() ? &init.inputs[2] : nullptr;
+    if (b != nullptr && b->constant != nullptr) {
+      std::copy_n(b->constant->data<float>() + s.k_begin, k, static_cast<float*>(bias_.data()));
+    }
+    runtime_bias_ = b != nullptr && b->constant == nullptr;
+  }
+
+  void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
+#if defined(__x86_64__) || defined(__i386__)
+    const WinogradShape& s = shape_;
+    if (runtime_bias_) std::copy_n(inputs[2].data<float>() + s.k_begin, s.k_count, static_cast<float*>(bias_.data()));
+    const int64_t tiles = s.tiles_h * s.tiles_w;
+    const size_t v_floats = static_cast<size_t>(kPositions * s.tile_block * s.channels);
+    float* v = scratch(v_floats + static_cast<size_t>(kPositions * s.tile_block * s.k_count));
+    float* m = v + v_floats;
+    const float* u = static_cast<const float*>(weights_.data());
+    const float* bias = static_cast<const float*>(bias_.data());
+    const int64_t x_image = s.channels * s.height * s.width, y_image = s.out_channels * s.out_height * s.out_width;
+    const int64_t y_slice = s.k_begin * s.out_height * s.out_width;
+    for (int64_t n = 0; n < s.batch; ++n) {
+      const float* x = inputs[0].data<float>() + n * x_image;
+      float* y = outputs[0].data<float>() + n * y_image + y_slice;
+      const float* r = residual_ ? inputs[3].data<float>() + n * y_image + y_slice : nullptr;
+      for (int64_t t0 = 0; t0 < tiles; t0 += s.tile_block) {
+        const int64_t count = std::min(s.tile_block, tiles - t0);
+        transform_input(x, s, t0, count, v);
+        multiply(v, u, s, count, m);
+        transform_output(m, bias, s, t0, count, y, r, epilogue_);
+      }
+    }
+#else
+    (void)inputs;
+    (void)outputs;
+#endif
+  }
+
+ private:
+  WinogradShape shape_;
+  Epilogue epilogue_;
+  bool residual_ = false, runtime_bias_ = false;
+  dnnl_util::AlignedBuffer weights_, bias_;
+};
+
+// The shape when `init` is a convolution this kernel computes, else kind of nothing (channels 0).
+WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
+  WinogradShape none;
+  const ir::Node& node = init.node;
+  if (init.threads != 1 || init.inputs.size() < 2 || node.attr_int("group", 1) != 1) return none;
+  if (init.activation == FusedActivation::kGeluErf) return none;
+  const TensorInfo& x = init.inputs[0];
+  const TensorInfo& w = init.inputs[1];
+  if (x.dtype != ir::DataType::kFloat32 || w.dtype != ir::DataType::kFloat32 || w.constant == nullptr) return none;
+  if (x.dims.size() != 4 || w.dims.size() != 4 || x.layout != Layout::kNChw8c) return none;
+  const int64_t c = x.dims[1], k = w.dims[0];
+  if (w.dims != ir::Dims{k, c, 3, 3} || c < kWinogradMinChannels || k < kWinogradMinChannels || k % kBlock != 0) return none;
+  // Few channels on a large image: the transforms cost about what the multiplications save
+  // (inception_v3's 32->32 and 32->64 convolutions on 147x147 ran 0.96x-1.1x of oneDNN's).
+  if (c * k < kWinogradSmallProduct && x.dims[2] * x.dims[3] > kWinogradLargeImage) return none;
+  if (node.attr_ints("kernel_shape", {3, 3}) != std::vector<int64_t>{3, 3}) return none;
+  if (init.inputs.size() > 2 && !init.inputs[2].absent()) {
+    const TensorInfo& b = init.inputs[2];
+    if (b.dtype != ir::DataType::kFloat32 || b.dims != ir::Dims{k}) return none;
+  }
+  WindowGeometry g;
+  try {
+    g = resolve_window(node, {x.dims[2], x.dims[3]}, {3, 3}, false);
+  } catch (const Error&) {
+    return none;  // the oneDNN kernel reports it
+  }
+  if (g.strides != std::vector<int64_t>{1, 1} || g.dilations != std::vector<int64_t>{1, 1}) return none;
+  y.dtype = ir::DataType::kFloat32;
+  y.dims = {x.dims[0], k, g.output[0], g.output[1]};
+  y.layout = choose_output_layout(y.dims, init.output_layout);
+  if (y.layout != Layout::kNChw8c || ir::element_count(y.dims) == 0) return none;
+  if (init.add_residual) {
+    const TensorInfo* r = init.inputs.size() > 3 ? &init.inputs[3] : nullptr;
+    if (r == nullptr || r->absent() || r->dtype != ir::DataType::kFloat32 || r->dims != y.dims || r->layout != y.layout) return none;
+  }
+  WinogradShape s;
+  s.batch = x.dims[0];
+  s.channels = c;
+  s.out_channels = k;
+  s.height = x.dims[2];
+  s.width = x.dims[3];
+  s.out_height = g.output[0];
+  s.out_width = g.output[1];
+  s.pad_top = g.pad_begin[0];
+  s.pad_left = g.pad_begin[1];
+  s.k_count = k;
+  if (!init.slice.whole()) {
+    const int64_t blocks = k / kBlock;
+    if (s.batch != 1 || blocks < init.slice.count) return none;  // the oneDNN kernel refuses it
+    auto [b0, b1] = slice_range(blocks, init.slice.index, init.slice.count);
+    s.k_begin = b0 * kBlock;
+    s.k_count = (b1 - b0) * kBlock;
+  }
+  s.tiles_h = (s.out_height + 1) / 2;
+  s.tiles_w = (s.out_width + 1) / 2;
+  const int64_t tiles = s.tiles_h * s.tiles_w, tile_bytes = kPositions * (c + s.k_count) * static_cast<int64_t>(sizeof(float));
+  s.tile_block = tiles * tile_bytes <= kWholeBytes ? tiles : std::max(kRows, kBlockBytes / tile_bytes / kRows * kRows);
+  s.tile_block = std::min(s.tile_block, tiles);
+  return s;
+}
+
+}  // namespace
+
+std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init) {
+  if (!winograd_available()) return nullptr;
+  TensorInfo y;
+  const WinogradShape shape = winograd_shape(init, y);
+  if (shape.channels == 0) return nullptr;
+  return std::make_unique<WinogradConvKernel>(init, shape, y);
+}
+
+void set_winograd_enabled(bool enabled) { winograd_enabled().store(enabled, std::memory_order_relaxed); }
+
+bool winograd_available() { return winograd_enabled().load(std::memory_order_relaxed) && cpu::use_avx2_fma(); }
+
+}  // namespace ramiel::runtime

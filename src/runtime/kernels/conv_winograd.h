@@ -1,0 +1,40 @@
+#pragma once
+/// \file
+/// ramiel's own 3x3 convolution: Winograd F(2x2, 3x3) on AVX2+FMA for channel-blocked (nChw8c)
+/// tensors, the layout the session picks on AVX2 CPUs. It does 2.25x fewer multiplications than a
+/// direct convolution, which oneDNN 2.6 offers only on AVX-512 CPUs; ONNX Runtime's MLAS has none.
+/// create_conv_kernel() (conv.cpp) tries it first and falls back to oneDNN's direct convolution.
+
+#include <memory>
+
+#include "runtime/kernel.h"
+
+namespace ramiel::runtime {
+
+/// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3
+/// weight, stride 1, dilation 1, one group, input and output in nChw8c, at least
+/// kWinogradMinChannels input and output channels (and not few of them on a large image), one
+/// thread (init.threads == 1), on a CPU with AVX2 and FMA, and Winograd not turned off; nullptr
+/// otherwise (also for any malformed node: the oneDNN kernel reports those). Slices split output
+/// channels by whole 8-channel blocks, like the oneDNN kernel, and compute exactly the bits of the
+/// same channels of the whole node.
+std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init);
+
+/// Fewest input (and output) channels for which Winograd is used: below it the transforms cost
+/// more than the multiplications they save.
+inline constexpr int64_t kWinogradMinChannels = 16;
+
+/// Below this product of input and output channels, Winograd is used only on images of at most
+/// kWinogradLargeImage pixels (see conv_bench: measured, not derived).
+inline constexpr int64_t kWinogradSmallProduct = 4096;
+/// Pixels (H * W of the input) above which a convolution counts as large for kWinogradSmallProduct.
+inline constexpr int64_t kWinogradLargeImage = 64 * 64;
+
+/// Turns the Winograd path on or off for kernels created from now on (on unless the environment
+/// variable RAMIEL_NO_WINOGRAD is set; tests and benchmarks compare both paths).
+void set_winograd_enabled(bool enabled);
+
+/// True when kernels created now may use the Winograd path (enabled and the CPU has AVX2 and FMA).
+bool winograd_available();
+
+}  // namespace ramiel::runtime

@@ -1,0 +1,257 @@
+// The Winograd 3x3 convolution against a direct convolution in double: channel counts with and
+// without a half panel, pads 0-2 (asymmetric too), odd and even output sizes, bias (constant, at
+// run time, none), Relu and Clip, a fused residual, batch 2; slices give the whole node's bits;
+// the cases it must leave to oneDNN.
+#include "runtime/kernels/conv_winograd.h"
+
+#include "runtime/kernels/cpu_features.h"
+#include "runtime/kernels/kernel_test_support.h"
+#include "runtime/layout.h"
+
+namespace ramiel::testing {
+namespace {
+
+using runtime::Layout;
+
+struct WinogradCase {
+  int64_t n = 1, c = 16, k = 16, h = 9, w = 9;
+  std::vector<int64_t> pads = {1, 1, 1, 1};  // top, left, bottom, right
+  bool bias = true, constant_bias = true, residual = false;
+  runtime::FusedActivation activation = runtime::FusedActivation::kNone;
+};
+
+ir::Node winograd_node(const WinogradCase& c) {
+  return make_node("Conv", {{"kernel_shape", attr_ints({3, 3})}, {"pads", attr_ints(c.pads)}});
+}
+
+ir::Tensor to_layout(const ir::Tensor& plain, Layout layout) {
+  ir::Tensor t(plain.dtype(), plain.dims());
+  runtime::convert_layout(plain.raw(), t.raw(), plain.dims(), 4, Layout::kPlain, layout);
+  return t;
+}
+
+ir::Tensor to_plain(const ir::Tensor& t, Layout layout) {
+  ir::Tensor plain(t.dtype(), t.dims());
+  runtime::convert_layout(t.raw(), plain.raw(), t.dims(), 4, layout, Layout::kPlain);
+  return plain;
+}
+
+// Direct convolution in double, then bias, residual and activation as the kernel applies them.
+ir::Tensor reference(const WinogradCase& c, const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor& b, const ir::Tensor& r) {
+  const int64_t oh = c.h + c.pads[0] + c.pads[2] - 2, ow = c.w + c.pads[1] + c.pads[3] - 2;
+  ir::Tensor y(ir::DataType::kFloat32, {c.n, c.k, oh, ow});
+  const float* xd = x.data<float>();
+  const float* wd = w.data<float>();
+  float* yd = y.data<float>();
+  for (int64_t n = 0; n < c.n; ++n) {
+    for (int64_t k = 0; k < c.k; ++k) {
+      for (int64_t i = 0; i < oh; ++i) {
+        for (int64_t j = 0; j < ow; ++j) {
+          double acc = 0;
+          for (int64_t ci = 0; ci < c.c; ++ci) {
+            for (int64_t a = 0; a < 3; ++a) {
+              for (int64_t bb = 0; bb < 3; ++bb) {
+                const int64_t row = i + a - c.pads[0], col = j + bb - c.pads[1];
+                if (row < 0 || row >= c.h || col < 0 || col >= c.w) continue;
+                acc += static_cast<double>(xd[((n * c.c + ci) * c.h + row) * c.w + col]) * wd[((k * c.c + ci) * 3 + a) * 3 + bb];
+              }
+            }
+          }
+          const int64_t at = ((n * c.k + k) * oh + i) * ow + j;
+          if (c.bias) acc += b.data<float>()[k];
+          if (c.residual) acc += r.data<float>()[at];
+          if (c.activation == runtime::FusedActivation::kRelu) acc = std::max(acc, 0.0);
+          if (c.activation == runtime::FusedActivation::kClip) acc = std::clamp(acc, -0.5, 0.5);
+          yd[at] = static_cast<float>(acc);
+        }
+      }
+    }
+  }
+  return y;
+}
+
+struct Operands {
+  ir::Tensor x, w, b, r;         // plain
+  std::vector<ir::Tensor> stored;  // as the kernel reads them (x and r in nChw8c)
+};
+
+Operands operands(const WinogradCase& c, std::mt19937& rng) {
+  const int64_t oh = c.h + c.pads[0] + c.pads[2] - 2, ow = c.w + c.pads[1] + c.pads[3] - 2;
+  Operands o{random_f32({c.n, c.c, c.h, c.w}, rng), random_f32({c.k, c.c, 3, 3}, rng), random_f32({c.k}, rng),
+             random_f32({c.n, c.k, oh, ow}, rng), {}};
+  o.stored = {to_layout(o.x, Layout::kNChw8c), o.w, c.bias ? o.b : ir::Tensor(), c.residual ? to_layout(o.r, Layout::kNChw8c) : ir::Tensor()};
+  return o;
+}
+
+runtime::KernelInit init_of(const ir::Node& node, const WinogradCase& c, const Operands& o, runtime::SliceSpec slice = {}) {
+  runtime::KernelInit init{node, {}, 13, 1, Layout::kNChw8c};
+  for (size_t i = 0; i < o.stored.size(); ++i) {
+    runtime::TensorInfo info;
+    if (o.stored[i].raw() != nullptr) {
+      info.dtype = ir::DataType::kFloat32;
+      info.dims = o.stored[i].dims();
+      info.layout = i == 0 || i == 3 ? Layout::kNChw8c : Layout::kPlain;
+      if (i == 1 || (i == 2 && c.constant_bias)) info.constant = &o.stored[i];
+    }
+    init.inputs.push_back(info);
+  }
+  init.slice = slice;
+  init.activation = c.activation;
+  init.clip_min = -0.5F;
+  init.clip_max = 0.5F;
+  init.add_residual = c.residual;
+  return init;
+}
+
+// Runs the Winograd kernel (or each slice of it on one output) and returns the output in nChw8c.
+ir::Tensor run_winograd(const WinogradCase& c, const Operands& o, int slices = 1) {
+  const ir::Node node = winograd_node(c);
+  ir::Tensor y;
+  for (int s = 0; s < slices; ++s) {
+    auto kernel = runtime::create_winograd_conv_kernel(init_of(node, c, o, {s, slices}));
+    if (kernel == nullptr) {
+      ADD_FAILURE() << "no Winograd kernel for slice " << s << " of " << slices;
+      return y;
+    }
+    const auto& info = kernel->output_infos().at(0);
+    EXPECT_EQ(info.layout, Layout::kNChw8c);
+    if (s == 0) y = ir::Tensor(info.dtype, info.dims);
+    std::vector<ir::Tensor> outputs = {y};
+    kernel->run(o.stored, outputs);
+  }
+  return y;
+}
+
+class ConvWinograd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!runtime::cpu::use_avx2_fma()) GTEST_SKIP() << "no AVX2+FMA: Winograd is never used here";
+    runtime::set_winograd_enabled(true);
+  }
+};
+
+void check(const WinogradCase& c, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const Operands o = operands(c, rng);
+  const ir::Tensor got = run_winograd(c, o);
+  if (got.raw() == nullptr) return;
+  SCOPED_TRACE("C " + std::to_string(c.c) + " K " + std::to_string(c.k) + " " + std::to_string(c.h) + "x" + std::to_string(c.w));
+  expect_tensor_near(to_plain(got, Layout::kNChw8c), reference(c, o.x, o.w, o.b, o.r), 1e-4, 1e-4);
+}
+
+TEST_F(ConvWinograd, MatchesDirectConvolution) {
+  uint32_t seed = 1;
+  for (int64_t ch : {16, 24, 40}) {
+    for (int64_t k : {16, 24, 48}) {  // 24 and 40: a half (8-channel) weight panel
+      for (int64_t size : {5, 8, 11}) {
+        WinogradCase c;
+        c.c = ch;
+        c.k = k;
+        c.h = size;
+        c.w = size + 3;
+        check(c, seed++);
+      }
+    }
+  }
+}
+
+TEST_F(ConvWinograd, PadsBiasActivationsResidualBatch) {
+  uint32_t seed = 100;
+  for (std::vector<int64_t> pads : {std::vector<int64_t>{0, 0, 0, 0}, {2, 2, 2, 2}, {0, 1, 1, 0}, {2, 0, 1, 2}}) {
+    WinogradCase c;
+    c.pads = pads;
+    c.h = 10;
+    c.w = 7;
+    check(c, seed++);
+  }
+  WinogradCase c;
+  c.bias = false;
+  check(c, seed++);
+  c.bias = true;
+  c.constant_bias = false;
+  check(c, seed++);
+  c.activation = runtime::FusedActivation::kRelu;
+  check(c, seed++);
+  c.activation = runtime::FusedActivation::kClip;
+  check(c, seed++);
+  c.residual = true;
+  c.activation = runtime::FusedActivation::kRelu;
+  check(c, seed++);
+  c.n = 2;
+  check(c, seed++);
+}
+
+TEST_F(ConvWinograd, ManyTilesInBlocks) {
+  // 64 channels on 40x40: 400 tiles, more than one tile block.
+  WinogradCase c;
+  c.c = 64;
+  c.k = 64;
+  c.h = 40;
+  c.w = 40;
+  check(c, 7);
+}
+
+TEST_F(ConvWinograd, SlicesGiveTheWholeNodesBits) {
+  std::mt19937 rng(3);
+  WinogradCase c;
+  c.c = 32;
+  c.k = 56;  // 7 channel blocks: slices of 4+3, 3+2+2 blocks
+  c.h = 12;
+  c.w = 13;
+  c.residual = true;
+  c.activation = runtime::FusedActivation::kRelu;
+  const Operands o = operands(c, rng);
+  const ir::Tensor whole = run_winograd(c, o);
+  for (int slices : {2, 3, 7}) {
+    const ir::Tensor parts = run_winograd(c, o, slices);
+    ASSERT_NE(parts.raw(), nullptr);
+    EXPECT_EQ(std::memcmp(parts.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << slices << " slices";
+  }
+}
+
+TEST_F(ConvWinograd, LeavesOtherConvolutionsToOneDnn) {
+  std::mt19937 rng(5);
+  WinogradCase c;
+  const Operands o = operands(c, rng);
+  auto refused = [](const runtime::KernelInit& init) { return runtime::create_winograd_conv_kernel(init) == nullptr; };
+  const ir::Node plain_node = winograd_node(c);
+  EXPECT_FALSE(refused(init_of(plain_node, c, o)));
+  ir::Node strided = plain_node;
+  strided.attributes["strides"] = attr_ints({2, 2});
+  EXPECT_TRUE(refused(init_of(strided, c, o)));
+  ir::Node dilated = plain_node;
+  dilated.attributes["dilations"] = attr_ints({2, 2});
+  EXPECT_TRUE(refused(init_of(dilated, c, o)));
+  ir::Node grouped = plain_node;
+  grouped.attributes["group"] = attr_int(2);
+  EXPECT_TRUE(refused(init_of(grouped, c, o)));
+  runtime::KernelInit threaded = init_of(plain_node, c, o);
+  threaded.threads = 2;  // oneDNN's OpenMP threading
+  EXPECT_TRUE(refused(threaded));
+  runtime::KernelInit runtime_weight = init_of(plain_node, c, o);
+  runtime_weight.inputs[1].constant = nullptr;
+  EXPECT_TRUE(refused(runtime_weight));
+  runtime::KernelInit nhwc = init_of(plain_node, c, o);
+  nhwc.inputs[0].layout = Layout::kNhwc;
+  EXPECT_TRUE(refused(nhwc));
+  runtime::KernelInit too_many_slices = init_of(plain_node, c, o, {0, 3});  // 2 channel blocks
+  EXPECT_TRUE(refused(too_many_slices));
+  runtime::set_winograd_enabled(false);
+  EXPECT_TRUE(refused(init_of(plain_node, c, o)));
+  runtime::set_winograd_enabled(true);
+}
+
+TEST_F(ConvWinograd, FewChannelsOnALargeImageStayOnOneDnn) {
+  std::mt19937 rng(9);
+  WinogradCase c;
+  c.c = 32;
+  c.k = 32;
+  c.h = 80;
+  c.w = 80;
+  const Operands o = operands(c, rng);
+  const ir::Node node = winograd_node(c);
+  EXPECT_EQ(runtime::create_winograd_conv_kernel(init_of(node, c, o)), nullptr);
+}
+
+}  // namespace
+}  // namespace ramiel::testing
