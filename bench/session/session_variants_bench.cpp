@@ -1,7 +1,10 @@
 // Serial latency of one model under session variants, in one process with alternating runs (the
 // only comparison that survives this machine's noise): the default pipeline, without the pruning
-// passes, without fusion, with Concats copying their inputs, and with ramiel's own loops in their baseline (SSE2) build instead of the
-// AVX2 build that a CPU with AVX2 runs (the same as RAMIEL_NO_AVX2=1).
+// passes, without fusion, with Concats copying their inputs, with oneDNN's direct convolution
+// instead of ramiel's Winograd kernel (RAMIEL_NO_WINOGRAD=1), with oneDNN's matmul instead of
+// ramiel's packed GEMM (RAMIEL_NO_PACKED_GEMM=1), and with ramiel's own loops in their baseline
+// (SSE2) build instead of the AVX2 build that a CPU with AVX2 runs (RAMIEL_NO_AVX2=1: this also
+// turns off the Winograd kernel and the packed GEMM, which need AVX2).
 //
 //   build/bench/session/session_variants_bench MODEL_DIR... [--repeat N]
 //
@@ -19,7 +22,9 @@
 #include "ir/tensor_proto.h"
 #include "passes/pipeline.h"
 #include "ramiel/error.h"
+#include "runtime/kernels/conv_winograd.h"
 #include "runtime/kernels/cpu_features.h"
+#include "runtime/kernels/packed_gemm.h"
 #include "runtime/session.h"
 
 namespace {
@@ -54,12 +59,18 @@ void bench_model(const std::filesystem::path& dir, int repeat) {
   runtime::SessionOptions copying;
   copying.concat_in_place = false;
   runtime::Session base(pruned), no_prune(raw), no_fuse(pruned, unfused), concat_copies(pruned, copying);
+  runtime::set_winograd_enabled(false);  // read when kernels are created, like the AVX2 switch
+  runtime::Session onednn_conv(pruned);
+  runtime::set_winograd_enabled(true);
+  runtime::gemm::set_packed_gemm_enabled(false);
+  runtime::Session onednn_matmul(pruned);
+  runtime::gemm::set_packed_gemm_enabled(true);
   const bool avx2 = runtime::cpu::use_avx2();
   runtime::cpu::set_avx2_enabled(false);  // kernels read it when they are created
   runtime::Session baseline_loops(pruned);
   runtime::cpu::set_avx2_enabled(avx2);
-  constexpr int kVariants = 5;
-  runtime::Session* sessions[kVariants] = {&base, &no_prune, &no_fuse, &concat_copies, &baseline_loops};
+  constexpr int kVariants = 7;
+  runtime::Session* sessions[kVariants] = {&base, &no_prune, &no_fuse, &concat_copies, &onednn_conv, &onednn_matmul, &baseline_loops};
   std::vector<double> ms[kVariants];
   for (int i = 0; i < 3; ++i) {
     for (auto* s : sessions) s->run(inputs);
@@ -98,8 +109,9 @@ int main(int argc, char** argv) {
   }
   fmt::print(
       "| model | nodes (imported -> pruned) | fused activations, biases, residuals and LayerNorms | Concats in place | default ms | "
-      "without pruning ms | without fusion ms | Concats copying ms | baseline loops (no AVX2) ms |\n");
-  fmt::print("|---|---|---|---|---|---|---|---|---|\n");
+      "without pruning ms | without fusion ms | Concats copying ms | oneDNN convolutions (no Winograd) ms | oneDNN matmul (no packed GEMM) ms | "
+      "baseline loops (no AVX2) ms |\n");
+  fmt::print("|---|---|---|---|---|---|---|---|---|---|---|\n");
   try {
     for (const auto& d : dirs) bench_model(d, repeat);
   } catch (const ramiel::Error& e) {

@@ -7,7 +7,7 @@
 // blocks of tiles so that V and M stay in the L2 cache: transform a block of input tiles into V,
 // multiply, transform M back into output tiles (adding bias, a fused residual and the activation).
 // U, the transformed weight, is packed once at creation in 16-column panels for the 6x16
-// register-blocked micro-kernel (12 accumulators).
+// register-blocked micro-kernel (gemm_micro_kernel.h).
 //
 // Every output channel's arithmetic is the same whatever the slice or tile block, so slices give
 // the bits of the whole node.
@@ -18,13 +18,10 @@
 #include <cstdlib>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
-
 #include "ramiel/error.h"
 #include "runtime/kernels/cpu_features.h"
 #include "runtime/kernels/dnnl_common.h"
+#include "runtime/kernels/gemm_micro_kernel.h"
 #include "runtime/kernels/window_geometry.h"
 #include "runtime/layout.h"
 
@@ -32,8 +29,8 @@ namespace ramiel::runtime {
 namespace {
 
 constexpr int64_t kBlock = 8;         // channels per nChw8c block (one AVX2 vector)
-constexpr int64_t kPanel = 16;        // output channels per packed weight panel (two vectors)
-constexpr int64_t kRows = 6;          // tiles per micro-kernel call
+using gemm::kPanel;                   // output channels per packed weight panel (two vectors)
+using gemm::kRows;                    // tiles per micro-kernel call
 constexpr int64_t kPositions = 16;    // positions in a 4x4 transformed tile
 // Tile blocks keep V and M (16 * tiles * (C + K) floats) near this size, so they stay in L2.
 constexpr int64_t kBlockBytes = 256 * 1024;
@@ -55,46 +52,6 @@ struct WinogradShape {
 };
 
 #if defined(__x86_64__) || defined(__i386__)
-
-// c[r][0..8*NV) = sum over `depth` of a[r][d] * b[d][0..8*NV), for R rows of a (row stride lda),
-// b packed [depth][8*NV], c row stride ldc.
-template <int R, int NV>
-RAMIEL_TARGET_AVX2_FMA void micro_kernel(const float* a, int64_t lda, const float* b, int64_t depth, float* c, int64_t ldc) {
-  __m256 acc[R][NV];
-#pragma GCC unroll 6
-  for (int r = 0; r < R; ++r) {
-#pragma GCC unroll 2
-    for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
-  }
-  for (int64_t d = 0; d < depth; ++d) {
-    __m256 bv[NV];
-#pragma GCC unroll 2
-    for (int v = 0; v < NV; ++v) bv[v] = _mm256_load_ps(b + d * 8 * NV + 8 * v);
-#pragma GCC unroll 6
-    for (int r = 0; r < R; ++r) {
-      const __m256 av = _mm256_broadcast_ss(a + r * lda + d);
-#pragma GCC unroll 2
-      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
-    }
-  }
-#pragma GCC unroll 6
-  for (int r = 0; r < R; ++r) {
-#pragma GCC unroll 2
-    for (int v = 0; v < NV; ++v) _mm256_store_ps(c + r * ldc + 8 * v, acc[r][v]);
-  }
-}
-
-template <int NV>
-void micro_kernel_rows(int64_t rows, const float* a, int64_t lda, const float* b, int64_t depth, float* c, int64_t ldc) {
-  switch (rows) {
-    case 1: return micro_kernel<1, NV>(a, lda, b, depth, c, ldc);
-    case 2: return micro_kernel<2, NV>(a, lda, b, depth, c, ldc);
-    case 3: return micro_kernel<3, NV>(a, lda, b, depth, c, ldc);
-    case 4: return micro_kernel<4, NV>(a, lda, b, depth, c, ldc);
-    case 5: return micro_kernel<5, NV>(a, lda, b, depth, c, ldc);
-    default: return micro_kernel<6, NV>(a, lda, b, depth, c, ldc);
-  }
-}
 
 // Loads the 8 channels at (row, col) of one channel plane block, or zeros outside the input.
 RAMIEL_TARGET_AVX2_FMA inline __m256 load_or_zero(const float* plane, int64_t row, int64_t col, const WinogradShape& s) {
@@ -146,9 +103,9 @@ void multiply(const float* v, const float* u, const WinogradShape& s, int64_t co
       for (int64_t r = 0; r < count; r += kRows) {
         const int64_t rows = std::min(kRows, count - r);
         if (full) {
-          micro_kernel_rows<2>(rows, vx + r * c, c, panel, c, mx + r * k + p, k);
+          gemm::micro_kernel_rows<2>(rows, vx + r * c, c, panel, c, mx + r * k + p, k, false);
         } else {
-          micro_kernel_rows<1>(rows, vx + r * c, c, panel, c, mx + r * k + p, k);
+          gemm::micro_kernel_rows<1>(rows, vx + r * c, c, panel, c, mx + r * k + p, k, false);
         }
       }
     }

@@ -2,7 +2,8 @@
 // matmul. A 2-D right operand folds the left operand's batch dims into M (one big GEMM); a
 // constant right operand is packed once into oneDNN's preferred format. Slices (KernelInit::slice)
 // split the columns of a folded GEMM with more columns than rows (each slice then packs and streams
-// only its part of the weights), else its rows, else the outermost batch dim.
+// only its part of the weights), else its rows, else the outermost batch dim. A constant 2-D B on
+// one thread runs on ramiel's own packed GEMM (packed_gemm.h) instead, with the same slices.
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -10,7 +11,9 @@
 #include "ramiel/error.h"
 #include "runtime/kernel.h"
 #include "runtime/kernels/dnnl_common.h"
+#include "runtime/kernels/gemm_micro_kernel.h"
 #include "runtime/kernels/matmul_util.h"
+#include "runtime/kernels/packed_gemm.h"
 
 namespace ramiel::runtime {
 namespace {
@@ -82,7 +85,21 @@ class MatMulKernel final : public Kernel {
       b_dims = Dims(bp.begin(), bp.end());
       y_dims = Dims(yd.begin(), yd.end());
     }
+    // Decided on the whole node's shape, so that every slice runs the same arithmetic.
+    const bool packed = b_is_matrix && b.constant != nullptr && threads_ == 1 && a_dims[0] >= gemm::kRows && gemm::packed_gemm_available();
     if (!init.slice.whole()) slice_rows(init.slice, a_dims, b_dims, y_dims, what);
+    if (init.bias != nullptr) prepare_bias(*init.bias, y_dims, n, what);
+    if (packed) {
+      // ramiel's packed GEMM (packed_gemm.h); a single row (M = 1) stays on oneDNN's faster gemv.
+      const int64_t ldb = b_row_stride_ > 0 ? b_row_stride_ : b_dims[1];
+      packed_b_ = gemm::PackedMatrix(reinterpret_cast<const float*>(static_cast<const std::byte*>(b.constant->raw()) + b_offset_),
+                                     b_dims[0], b_dims[1], ldb);
+      packed_rows_ = a_dims[0];
+      packed_ldc_ = y_row_stride_ > 0 ? y_row_stride_ : y_dims[1];
+      epilogue_ = {init.bias != nullptr ? static_cast<const float*>(bias_buf_.data()) : nullptr, init.activation, init.clip_min,
+                   init.clip_max};
+      return;
+    }
     const auto f32 = dnnl::memory::data_type::f32;
     dnnl::memory::desc a_md(a_dims, f32, dnnl_util::plain_strides(ir::Dims(a_dims.begin(), a_dims.end())));
     dnnl::memory::desc b_user(b_dims, f32, b_row_stride_ > 0 ? Dims{b_row_stride_, 1}
@@ -92,7 +109,7 @@ class MatMulKernel final : public Kernel {
     const bool pack_b = b.constant != nullptr;
     dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc(b_dims, f32, Tag::any) : b_user;
     dnnl::memory::desc bias_md;
-    if (init.bias != nullptr) bias_md = prepare_bias(*init.bias, y_dims, n, what);
+    if (init.bias != nullptr) bias_md = bias_desc(y_dims);
     dnnl_util::ThreadScope scope(threads_);
     try {
       const dnnl::primitive_attr attr = dnnl_util::kernel_attributes(init);  // with a fused GELU
@@ -123,6 +140,12 @@ class MatMulKernel final : public Kernel {
 
   void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
     if (empty_) return;
+    if (packed_rows_ > 0) {
+      gemm::packed_gemm(reinterpret_cast<const float*>(static_cast<const std::byte*>(inputs[0].raw()) + a_offset_), packed_rows_,
+                        packed_b_.rows(), packed_b_, reinterpret_cast<float*>(static_cast<std::byte*>(outputs[0].raw()) + y_offset_),
+                        packed_ldc_, epilogue_);
+      return;
+    }
     mm_.set(a_arg_, static_cast<const std::byte*>(inputs[0].raw()) + a_offset_);
     if (b_arg_ >= 0) mm_.set(b_arg_, static_cast<const std::byte*>(inputs[1].raw()) + b_offset_);
     mm_.set(y_arg_, static_cast<std::byte*>(outputs[0].raw()) + y_offset_);
@@ -131,17 +154,20 @@ class MatMulKernel final : public Kernel {
 
  private:
   // Copies the bias values of this kernel's columns (all, or a column slice's: y_offset_ / 4
-  // onwards) and returns their descriptor, broadcast over every dim of Y but the last. `n` is the
-  // node's column count.
-  dnnl::memory::desc prepare_bias(const ir::Tensor& bias, const Dims& y_dims, int64_t n, const std::string& what) {
+  // onwards). `n` is the node's column count.
+  void prepare_bias(const ir::Tensor& bias, const Dims& y_dims, int64_t n, const std::string& what) {
     if (bias.dtype() != ir::DataType::kFloat32 || bias.size() != n) {
       throw Error(ErrorKind::kInvalidModel, what + ": a fused bias of " + std::to_string(bias.size()) + " values for " + std::to_string(n) + " columns");
     }
     const int64_t first = static_cast<int64_t>(y_offset_ / sizeof(float)) % n, count = y_dims.back();
     bias_buf_ = dnnl_util::AlignedBuffer(static_cast<size_t>(count) * sizeof(float));
     std::memcpy(bias_buf_.data(), bias.data<float>() + first, static_cast<size_t>(count) * sizeof(float));
+  }
+
+  // The bias values' descriptor, broadcast over every dim of Y but the last.
+  static dnnl::memory::desc bias_desc(const Dims& y_dims) {
     Dims dims(y_dims.size(), 1);
-    dims.back() = count;
+    dims.back() = y_dims.back();
     return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, dnnl_util::plain_strides(ir::Dims(dims.begin(), dims.end())));
   }
 
@@ -197,6 +223,10 @@ class MatMulKernel final : public Kernel {
   size_t a_offset_ = 0, b_offset_ = 0, y_offset_ = 0;  // bytes into each tensor (slices)
   int64_t b_row_stride_ = 0;  // column slices: B's full row length (0: B is contiguous)
   int64_t y_row_stride_ = 0;  // column slices: Y's full row length (0: Y is contiguous)
+  // ramiel's packed GEMM instead of oneDNN (packed_rows_ > 0): B packed, A's rows, Y's row stride.
+  gemm::PackedMatrix packed_b_;
+  int64_t packed_rows_ = 0, packed_ldc_ = 0;
+  gemm::Epilogue epilogue_;
 };
 
 }  // namespace

@@ -1,0 +1,104 @@
+// MatMul with constant weights on BERT-base's shapes (batch 1, 128 tokens): ramiel's packed GEMM
+// against oneDNN's matmul (gemm:jit on AVX2), one thread, alternating rounds in one process.
+//
+//   ninja -C build matmul_bench && build/bench/kernels/matmul_bench [--runs N] [--rounds R]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "runtime/kernel.h"
+#include "runtime/kernels/packed_gemm.h"
+#include "runtime/kernels/registry.h"
+
+namespace {
+
+using ramiel::ir::DataType;
+using ramiel::ir::Tensor;
+namespace rt = ramiel::runtime;
+
+struct Shape {
+  const char* where;
+  int64_t m, k, n;
+  rt::FusedActivation activation;
+};
+
+const std::vector<Shape> kShapes = {
+    {"bert query/key/value/output", 128, 768, 768, rt::FusedActivation::kNone},
+    {"bert intermediate (GELU)", 128, 768, 3072, rt::FusedActivation::kGeluErf},
+    {"bert output", 128, 3072, 768, rt::FusedActivation::kNone},
+    {"classifier (M = 1)", 1, 2048, 1000, rt::FusedActivation::kNone},
+};
+
+Tensor random_tensor(const ramiel::ir::Dims& dims, std::mt19937& rng) {
+  Tensor t(DataType::kFloat32, dims);
+  std::uniform_real_distribution<float> d(-1, 1);
+  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(rng);
+  return t;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 20, rounds = 5;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--runs" && i + 1 < argc) {
+      runs = std::stoi(argv[++i]);
+    } else if (a == "--rounds" && i + 1 < argc) {
+      rounds = std::stoi(argv[++i]);
+    } else {
+      fmt::print(stderr, "usage: matmul_bench [--runs N] [--rounds R]\n");
+      return 2;
+    }
+  }
+  std::mt19937 rng(1);
+  fmt::print("| MatMul | M x K x N | oneDNN ms | ramiel ms | ratio | oneDNN GFLOP/s | ramiel GFLOP/s |\n|---|---|---|---|---|---|---|\n");
+  for (const Shape& s : kShapes) {
+    ramiel::ir::Node node;
+    node.name = s.where;
+    node.op_type = "MatMul";
+    std::vector<Tensor> inputs = {random_tensor({1, s.m, s.k}, rng), random_tensor({s.k, s.n}, rng)};
+    const Tensor bias = random_tensor({s.n}, rng);
+    auto prepare = [&](bool own) {
+      rt::gemm::set_packed_gemm_enabled(own);
+      rt::KernelInit init{node, {}, 13, 1, rt::Layout::kPlain};
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        rt::TensorInfo info;
+        info.dtype = DataType::kFloat32;
+        info.dims = inputs[i].dims();
+        if (i == 1) info.constant = &inputs[i];
+        init.inputs.push_back(info);
+      }
+      init.bias = &bias;
+      init.activation = s.activation;
+      return rt::find_kernel("MatMul", "")(init);
+    };
+    auto direct = prepare(false), own = prepare(true);
+    std::vector<Tensor> out_direct = {Tensor(DataType::kFloat32, {1, s.m, s.n})}, out_own = {Tensor(DataType::kFloat32, {1, s.m, s.n})};
+    auto time = [&](rt::Kernel& kernel, std::vector<Tensor>& out) {
+      const auto start = std::chrono::steady_clock::now();
+      kernel.run(inputs, out);
+      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    };
+    std::vector<double> d_ms, o_ms;
+    for (int r = 0; r < rounds; ++r) {
+      for (int i = 0; i < runs; ++i) d_ms.push_back(time(*direct, out_direct));
+      for (int i = 0; i < runs; ++i) o_ms.push_back(time(*own, out_own));
+    }
+    const double d = median(d_ms), o = median(o_ms), gflop = 2.0 * static_cast<double>(s.m * s.k * s.n) * 1e-9;
+    fmt::print("| {} | {}x{}x{} | {:.3f} | {:.3f} | {:.2f} | {:.1f} | {:.1f} |\n", s.where, s.m, s.k, s.n, d, o, o / d, gflop / d * 1e3,
+               gflop / o * 1e3);
+  }
+  return 0;
+}
