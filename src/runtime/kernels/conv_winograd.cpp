@@ -179,8 +179,8 @@ void transform_filter(const float* g, float u[16]) {
   }
 }
 
-// Scratch for V and M, one per thread (a kernel never runs on two threads at once, and a thread
-// runs one kernel at a time).
+// Scratch for V and M, one per thread (a kernel's run() never runs on two threads at once, a
+// thread runs one kernel at a time, and OpenMP threads each take their own tile blocks).
 float* scratch(size_t floats) {
   thread_local dnnl_util::AlignedBuffer buffer;
   if (buffer.size() < floats * sizeof(float)) buffer = dnnl_util::AlignedBuffer(floats * sizeof(float));
@@ -190,7 +190,7 @@ float* scratch(size_t floats) {
 class WinogradConvKernel final : public Kernel {
  public:
   WinogradConvKernel(const KernelInit& init, const WinogradShape& shape, const TensorInfo& y)
-      : shape_(shape), epilogue_{init.activation, init.clip_min, init.clip_max}, residual_(init.add_residual) {
+      : threads_(init.threads), shape_(shape), epilogue_{init.activation, init.clip_min, init.clip_max}, residual_(init.add_residual) {
     outputs_.push_back(y);
     const WinogradShape& s = shape_;
     const int64_t c = s.channels, k = s.k_count;
@@ -218,24 +218,16 @@ class WinogradConvKernel final : public Kernel {
 #if defined(__x86_64__) || defined(__i386__)
     const WinogradShape& s = shape_;
     if (runtime_bias_) std::copy_n(inputs[2].data<float>() + s.k_begin, s.k_count, static_cast<float*>(bias_.data()));
-    const int64_t tiles = s.tiles_h * s.tiles_w;
-    const size_t v_floats = static_cast<size_t>(kPositions * s.tile_block * s.channels);
-    float* v = scratch(v_floats + static_cast<size_t>(kPositions * s.tile_block * s.k_count));
-    float* m = v + v_floats;
-    const float* u = static_cast<const float*>(weights_.data());
-    const float* bias = static_cast<const float*>(bias_.data());
-    const int64_t x_image = s.channels * s.height * s.width, y_image = s.out_channels * s.out_height * s.out_width;
-    const int64_t y_slice = s.k_begin * s.out_height * s.out_width;
+    const int64_t blocks = (s.tiles_h * s.tiles_w + s.tile_block - 1) / s.tile_block;
     for (int64_t n = 0; n < s.batch; ++n) {
-      const float* x = inputs[0].data<float>() + n * x_image;
-      float* y = outputs[0].data<float>() + n * y_image + y_slice;
-      const float* r = residual_ ? inputs[3].data<float>() + n * y_image + y_slice : nullptr;
-      for (int64_t t0 = 0; t0 < tiles; t0 += s.tile_block) {
-        const int64_t count = std::min(s.tile_block, tiles - t0);
-        transform_input(x, s, t0, count, v);
-        multiply(v, u, s, count, m);
-        transform_output(m, bias, s, t0, count, y, r, epilogue_);
+      if (threads_ <= 1) {
+        for (int64_t block = 0; block < blocks; ++block) run_block(inputs, outputs, n, block);
+        continue;
       }
+      // oneDNN-style intra-operator threading (KernelInit::threads): tile blocks over OpenMP
+      // threads; every tile is computed as on one thread, so the bits are the same.
+#pragma omp parallel for num_threads(threads_) schedule(static)
+      for (int64_t block = 0; block < blocks; ++block) run_block(inputs, outputs, n, block);
     }
 #else
     (void)inputs;
@@ -244,6 +236,28 @@ class WinogradConvKernel final : public Kernel {
   }
 
  private:
+  // Tile block `block` of image `n`: input transform, products, output transform.
+  void run_block(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs, int64_t n, int64_t block) const {
+#if defined(__x86_64__) || defined(__i386__)
+    const WinogradShape& s = shape_;
+    const size_t v_floats = static_cast<size_t>(kPositions * s.tile_block * s.channels);
+    float* v = scratch(v_floats + static_cast<size_t>(kPositions * s.tile_block * s.k_count));
+    float* m = v + v_floats;
+    const int64_t x_image = s.channels * s.height * s.width, y_image = s.out_channels * s.out_height * s.out_width;
+    const int64_t y_slice = s.k_begin * s.out_height * s.out_width;
+    const float* x = inputs[0].data<float>() + n * x_image;
+    float* y = outputs[0].data<float>() + n * y_image + y_slice;
+    const float* r = residual_ ? inputs[3].data<float>() + n * y_image + y_slice : nullptr;
+    const int64_t t0 = block * s.tile_block, count = std::min(s.tile_block, s.tiles_h * s.tiles_w - t0);
+    transform_input(x, s, t0, count, v);
+    multiply(v, static_cast<const float*>(weights_.data()), s, count, m);
+    transform_output(m, static_cast<const float*>(bias_.data()), s, t0, count, y, r, epilogue_);
+#else
+    (void)inputs, (void)outputs, (void)n, (void)block;
+#endif
+  }
+
+  int threads_ = 1;
   WinogradShape shape_;
   Epilogue epilogue_;
   bool residual_ = false, runtime_bias_ = false;
@@ -254,7 +268,7 @@ class WinogradConvKernel final : public Kernel {
 WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   WinogradShape none;
   const ir::Node& node = init.node;
-  if (init.threads != 1 || init.inputs.size() < 2 || node.attr_int("group", 1) != 1) return none;
+  if (init.threads < 1 || init.inputs.size() < 2 || node.attr_int("group", 1) != 1) return none;
   if (init.activation == FusedActivation::kGeluErf) return none;
   const TensorInfo& x = init.inputs[0];
   const TensorInfo& w = init.inputs[1];
@@ -308,6 +322,8 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   const int64_t tiles = s.tiles_h * s.tiles_w, tile_bytes = kPositions * (c + s.k_count) * static_cast<int64_t>(sizeof(float));
   s.tile_block = tiles * tile_bytes <= kWholeBytes ? tiles : std::max(kRows, kBlockBytes / tile_bytes / kRows * kRows);
   s.tile_block = std::min(s.tile_block, tiles);
+  // On several threads, at least one block per thread (smaller blocks change no bits).
+  if (init.threads > 1) s.tile_block = std::min(s.tile_block, std::max(kRows, (tiles + init.threads - 1) / init.threads));
   return s;
 }
 

@@ -13,8 +13,9 @@ namespace ramiel::runtime {
 
 /// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3
 /// weight, stride 1, dilation 1, one group, input and output in nChw8c, at least
-/// kWinogradMinChannels input and output channels (and not few of them on a large image), one
-/// thread (init.threads == 1), on a CPU with AVX2 and FMA, and Winograd not turned off; nullptr
+/// kWinogradMinChannels input and output channels (and not few of them on a large image), on a CPU
+/// with AVX2 and FMA, and Winograd not turned off (init.threads > 1: tile blocks on OpenMP threads,
+/// the same bits as on one); nullptr
 /// otherwise (also for any malformed node: the oneDNN kernel reports those). Slices split output
 /// channels by whole 8-channel blocks, like the oneDNN kernel, and compute exactly the bits of the
 /// same channels of the whole node.

@@ -2,8 +2,8 @@
 // matmul. A 2-D right operand folds the left operand's batch dims into M (one big GEMM); a
 // constant right operand is packed once into oneDNN's preferred format. Slices (KernelInit::slice)
 // split the columns of a folded GEMM with more columns than rows (each slice then packs and streams
-// only its part of the weights), else its rows, else the outermost batch dim. A constant 2-D B on
-// one thread runs on ramiel's own packed GEMM (packed_gemm.h) instead, with the same slices.
+// only its part of the weights), else its rows, else the outermost batch dim. A constant 2-D B with
+// at least 6 rows of A runs on ramiel's own packed GEMM (packed_gemm.h) instead, same slices.
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -86,7 +86,7 @@ class MatMulKernel final : public Kernel {
       y_dims = Dims(yd.begin(), yd.end());
     }
     // Decided on the whole node's shape, so that every slice runs the same arithmetic.
-    const bool packed = b_is_matrix && b.constant != nullptr && threads_ == 1 && a_dims[0] >= gemm::kRows && gemm::packed_gemm_available();
+    const bool packed = b_is_matrix && b.constant != nullptr && a_dims[0] >= gemm::kRows && gemm::packed_gemm_available();
     if (!init.slice.whole()) slice_rows(init.slice, a_dims, b_dims, y_dims, what);
     if (init.bias != nullptr) prepare_bias(*init.bias, y_dims, n, what);
     if (packed) {
@@ -143,7 +143,7 @@ class MatMulKernel final : public Kernel {
     if (packed_rows_ > 0) {
       gemm::packed_gemm(reinterpret_cast<const float*>(static_cast<const std::byte*>(inputs[0].raw()) + a_offset_), packed_rows_,
                         packed_b_.rows(), packed_b_, reinterpret_cast<float*>(static_cast<std::byte*>(outputs[0].raw()) + y_offset_),
-                        packed_ldc_, epilogue_);
+                        packed_ldc_, epilogue_, threads_);
       return;
     }
     mm_.set(a_arg_, static_cast<const std::byte*>(inputs[0].raw()) + a_offset_);

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <vector>
 
+#include <omp.h>
+
 #include "runtime/kernels/cpu_features.h"
 #include "runtime/kernels/gemm_micro_kernel.h"
 
@@ -82,9 +84,10 @@ RAMIEL_TARGET_AVX2_FMA void finish_tile(float* c, int64_t rows, int64_t ldc, con
   }
 }
 
-RAMIEL_TARGET_AVX2_FMA void gemm_avx2(const float* a, int64_t m, int64_t lda, const PackedMatrix& b, float* c, int64_t ldc,
-                                      const Epilogue& e) {
-  const int64_t k = b.rows(), n = b.cols(), panels = (n + kPanel - 1) / kPanel;
+// Columns of panels [p_begin, p_end).
+RAMIEL_TARGET_AVX2_FMA void gemm_avx2(const float* a, int64_t m, int64_t lda, const PackedMatrix& b, int64_t p_begin, int64_t p_end,
+                                      float* c, int64_t ldc, const Epilogue& e) {
+  const int64_t k = b.rows(), n = b.cols();
   alignas(64) float tile[kRows * kPanel];  // a partial panel's tile (the last columns)
   alignas(64) float tail_bias[kPanel];
   thread_local std::vector<float> packed_a;  // A's row block as micro-panels [rows / 6][depth][6]
@@ -97,7 +100,7 @@ RAMIEL_TARGET_AVX2_FMA void gemm_avx2(const float* a, int64_t m, int64_t lda, co
       for (int64_t ir = 0; ir < mb; ir += kRows) {
         pack_rows(a + (ic + ir) * lda + pc, std::min(kRows, mb - ir), lda, depth, packed_a.data() + ir * depth);
       }
-      for (int64_t p = 0; p < panels; ++p) {
+      for (int64_t p = p_begin; p < p_end; ++p) {
         const float* panel = b.panel(p) + pc * kPanel;
         const int64_t n0 = p * kPanel, width = std::min(kPanel, n - n0);
         for (int64_t ir = 0; ir < mb; ir += kRows) {
@@ -140,11 +143,21 @@ PackedMatrix::PackedMatrix(const float* b, int64_t rows, int64_t cols, int64_t l
   }
 }
 
-void packed_gemm(const float* a, int64_t m, int64_t lda, const PackedMatrix& b, float* c, int64_t ldc, const Epilogue& epilogue) {
+void packed_gemm(const float* a, int64_t m, int64_t lda, const PackedMatrix& b, float* c, int64_t ldc, const Epilogue& epilogue,
+                 int threads) {
 #if defined(__x86_64__) || defined(__i386__)
-  gemm_avx2(a, m, lda, b, c, ldc, epilogue);
+  const int64_t panels = (b.cols() + kPanel - 1) / kPanel;
+  if (threads <= 1 || panels < 2) {
+    gemm_avx2(a, m, lda, b, 0, panels, c, ldc, epilogue);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    auto [p0, p1] = slice_range(panels, omp_get_thread_num(), omp_get_num_threads());
+    gemm_avx2(a, m, lda, b, p0, p1, c, ldc, epilogue);
+  }
 #else
-  (void)a, (void)m, (void)lda, (void)b, (void)c, (void)ldc, (void)epilogue;
+  (void)a, (void)m, (void)lda, (void)b, (void)c, (void)ldc, (void)epilogue, (void)threads;
 #endif
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// ramiel's own single-threaded float GEMM with a constant right operand packed once, on AVX2+FMA:
+/// ramiel's own float GEMM with a constant right operand packed once, on AVX2+FMA:
 /// C = A * B (+ bias per column, then an activation). MatMul uses it for constant weights (BERT's
 /// projections), where oneDNN 2.6 on AVX2 runs its gemm:jit at 55-80 GFLOP/s and re-packs the
 /// weights on every call. Blocked as in BLIS: K in blocks whose panel slice stays in L1, rows in
@@ -40,8 +40,10 @@ struct Epilogue {
 };
 
 /// C[m x N] = A[m x K] * B, then the epilogue; A and C row-major with row strides lda and ldc.
-/// Deterministic, and each element's value does not depend on m or on which rows are computed.
-void packed_gemm(const float* a, int64_t m, int64_t lda, const PackedMatrix& b, float* c, int64_t ldc, const Epilogue& epilogue);
+/// Deterministic, and each element's value does not depend on m, on which rows are computed or on
+/// `threads` (more than 1: panels of columns shared out over OpenMP threads).
+void packed_gemm(const float* a, int64_t m, int64_t lda, const PackedMatrix& b, float* c, int64_t ldc, const Epilogue& epilogue,
+                 int threads = 1);
 
 /// True when packed_gemm() can run here (AVX2 and FMA, AVX2 code not turned off) and it is not
 /// turned off (set_packed_gemm_enabled, or the environment variable RAMIEL_NO_PACKED_GEMM).

@@ -1,6 +1,7 @@
 // The Winograd 3x3 convolution against a direct convolution in double: channel counts with and
 // without a half panel, pads 0-2 (asymmetric too), odd and even output sizes, bias (constant, at
-// run time, none), Relu and Clip, a fused residual, batch 2; slices give the whole node's bits;
+// run time, none), Relu and Clip, a fused residual, batch 2; slices and OpenMP threads give the
+// bits of one whole kernel;
 // the cases it must leave to oneDNN.
 #include "runtime/kernels/conv_winograd.h"
 
@@ -103,12 +104,15 @@ runtime::KernelInit init_of(const ir::Node& node, const WinogradCase& c, const O
   return init;
 }
 
-// Runs the Winograd kernel (or each slice of it on one output) and returns the output in nChw8c.
-ir::Tensor run_winograd(const WinogradCase& c, const Operands& o, int slices = 1) {
+// Runs the Winograd kernel (or each slice of it on one output) on `threads` threads and returns
+// the output in nChw8c.
+ir::Tensor run_winograd(const WinogradCase& c, const Operands& o, int slices = 1, int threads = 1) {
   const ir::Node node = winograd_node(c);
   ir::Tensor y;
   for (int s = 0; s < slices; ++s) {
-    auto kernel = runtime::create_winograd_conv_kernel(init_of(node, c, o, {s, slices}));
+    runtime::KernelInit init = init_of(node, c, o, {s, slices});
+    init.threads = threads;
+    auto kernel = runtime::create_winograd_conv_kernel(init);
     if (kernel == nullptr) {
       ADD_FAILURE() << "no Winograd kernel for slice " << s << " of " << slices;
       return y;
@@ -209,6 +213,23 @@ TEST_F(ConvWinograd, SlicesGiveTheWholeNodesBits) {
   }
 }
 
+TEST_F(ConvWinograd, OpenMpThreadsGiveTheBitsOfOneThread) {
+  std::mt19937 rng(4);
+  WinogradCase c;
+  c.c = 24;
+  c.k = 40;
+  c.h = 30;
+  c.w = 27;  // 210 tiles: several tile blocks per thread
+  c.activation = runtime::FusedActivation::kRelu;
+  const Operands o = operands(c, rng);
+  const ir::Tensor one = run_winograd(c, o);
+  for (int threads : {2, 3}) {
+    const ir::Tensor many = run_winograd(c, o, 1, threads);
+    ASSERT_NE(many.raw(), nullptr);
+    EXPECT_EQ(std::memcmp(many.raw(), one.raw(), static_cast<size_t>(one.size()) * 4), 0) << threads << " threads";
+  }
+}
+
 TEST_F(ConvWinograd, LeavesOtherConvolutionsToOneDnn) {
   std::mt19937 rng(5);
   WinogradCase c;
@@ -225,9 +246,6 @@ TEST_F(ConvWinograd, LeavesOtherConvolutionsToOneDnn) {
   ir::Node grouped = plain_node;
   grouped.attributes["group"] = attr_int(2);
   EXPECT_TRUE(refused(init_of(grouped, c, o)));
-  runtime::KernelInit threaded = init_of(plain_node, c, o);
-  threaded.threads = 2;  // oneDNN's OpenMP threading
-  EXPECT_TRUE(refused(threaded));
   runtime::KernelInit runtime_weight = init_of(plain_node, c, o);
   runtime_weight.inputs[1].constant = nullptr;
   EXPECT_TRUE(refused(runtime_weight));

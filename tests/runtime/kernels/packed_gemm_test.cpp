@@ -1,7 +1,7 @@
 // ramiel's packed GEMM against a product in double: row counts around the 6-row micro-kernel and
 // the 252-row block, depths across the 256 K-block, column counts with partial 16-column panels,
-// strided C, bias, Relu, Clip and the exact GELU; rows and column ranges computed apart give the
-// bits of the whole product (what slices rely on); MatMul nodes with constant weights use it.
+// strided C, bias, Relu, Clip and the exact GELU; rows and column ranges computed apart, and
+// OpenMP threads, give the bits of the whole product on one thread (what slices rely on).
 #include "runtime/kernels/packed_gemm.h"
 
 #include <cmath>
@@ -112,6 +112,19 @@ TEST_F(PackedGemm, RowsAndColumnsApartGiveTheWholeBits) {
     }
   }
   EXPECT_EQ(std::memcmp(whole.data(), parts.data(), whole.size() * sizeof(float)), 0);
+}
+
+TEST_F(PackedGemm, OpenMpThreadsGiveTheBitsOfOneThread) {
+  std::mt19937 rng(8);
+  const int64_t m = 19, k = 300, n = 200;
+  const std::vector<float> a = random_values(m * k, rng), b = random_values(k * n, rng);
+  const PackedMatrix packed(b.data(), k, n, n);
+  std::vector<float> one(static_cast<size_t>(m * n)), many(static_cast<size_t>(m * n));
+  runtime::gemm::packed_gemm(a.data(), m, k, packed, one.data(), n, {}, 1);
+  for (int threads : {2, 3}) {
+    runtime::gemm::packed_gemm(a.data(), m, k, packed, many.data(), n, {}, threads);
+    EXPECT_EQ(std::memcmp(one.data(), many.data(), one.size() * sizeof(float)), 0) << threads << " threads";
+  }
 }
 
 TEST_F(PackedGemm, TurnedOffByItsSwitch) {
