@@ -19,6 +19,7 @@
 #include "runtime/kernel.h"
 #include "runtime/kernels/conv_winograd.h"
 #include "runtime/kernels/registry.h"
+#include "kernel_bench_support.h"
 
 namespace {
 
@@ -26,6 +27,8 @@ using ramiel::ir::Attribute;
 using ramiel::ir::DataType;
 using ramiel::ir::Tensor;
 namespace rt = ramiel::runtime;
+using ramiel::bench::median;
+using ramiel::bench::random_tensor;
 
 struct Shape {
   const char* where;
@@ -51,51 +54,29 @@ Attribute ints(std::vector<int64_t> v) {
   return a;
 }
 
-Tensor random_tensor(const ramiel::ir::Dims& dims, std::mt19937& rng) {
-  Tensor t(DataType::kFloat32, dims);
-  std::uniform_real_distribution<float> d(-1, 1);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(rng);
-  return t;
-}
-
 struct Prepared {
   std::unique_ptr<rt::Kernel> kernel;
   std::vector<Tensor> outputs;
+  bool winograd = false;  // the Winograd kernel took it (else oneDNN's)
 };
 
-double milliseconds_of(Prepared& p, const std::vector<Tensor>& inputs, std::vector<char>& evict) {
-  if (!evict.empty()) {
-    for (size_t i = 0; i < evict.size(); i += 64) evict[i] = static_cast<char>(evict[i] + 1);
-  }
+double milliseconds_of(Prepared& p, const std::vector<Tensor>& inputs, ramiel::bench::CacheEvictor& evict) {
+  evict();
   const auto start = std::chrono::steady_clock::now();
   p.kernel->run(inputs, p.outputs);
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  int runs = 20, rounds = 5;
-  bool cold = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--runs" && i + 1 < argc) {
-      runs = std::stoi(argv[++i]);
-    } else if (a == "--rounds" && i + 1 < argc) {
-      rounds = std::stoi(argv[++i]);
-    } else if (a == "--cold") {
-      cold = true;
-    } else {
-      fmt::print(stderr, "usage: conv_bench [--runs N] [--rounds R] [--cold]\n");
-      return 2;
-    }
+  ramiel::bench::BenchFlags flags;
+  if (!ramiel::bench::parse_bench_flags(argc, argv, true, flags)) {
+    fmt::print(stderr, "usage: conv_bench [--runs N] [--rounds R] [--cold]\n");
+    return 2;
   }
-  std::vector<char> evict(cold ? 64u << 20 : 0);
+  const int runs = flags.runs, rounds = flags.rounds;
+  ramiel::bench::CacheEvictor evict(flags.cold);
   std::mt19937 rng(1);
   fmt::print("| convolution | C->K | HxW | oneDNN ms | Winograd ms | ratio | oneDNN GFLOP/s | Winograd GFLOP/s* |\n|---|---|---|---|---|---|---|---|\n");
   for (const Shape& s : kShapes) {
@@ -120,6 +101,7 @@ int main(int argc, char** argv) {
       init.activation = rt::FusedActivation::kRelu;
       Prepared p;
       p.kernel = rt::find_kernel("Conv", "")(init);
+      p.winograd = rt::create_winograd_conv_kernel(init) != nullptr;
       for (const auto& o : p.kernel->output_infos()) p.outputs.emplace_back(o.dtype, o.dims);
       return p;
     };
@@ -132,8 +114,8 @@ int main(int argc, char** argv) {
     const double d = median(direct_ms), w = median(winograd_ms);
     const int64_t oh = s.h + 2 * s.pad - 2, ow = s.w + 2 * s.pad - 2;
     const double gflop = 2.0 * static_cast<double>(s.c * s.k * 9 * oh * ow) * 1e-9;
-    fmt::print("| {} | {}->{} | {}x{} | {:.3f} | {:.3f} | {:.2f} | {:.1f} | {:.1f} |\n", s.where, s.c, s.k, oh, ow, d, w, w / d,
-               gflop / d * 1e3, gflop / w * 1e3);
+    fmt::print("| {} | {}->{} | {}x{} | {:.3f} | {:.3f}{} | {:.2f} | {:.1f} | {:.1f} |\n", s.where, s.c, s.k, oh, ow, d, w,
+               winograd.winograd ? "" : " (oneDNN: excluded)", w / d, gflop / d * 1e3, gflop / w * 1e3);
   }
   fmt::print("\n* direct-convolution FLOPs over Winograd's time (its effective rate).\n");
   return 0;

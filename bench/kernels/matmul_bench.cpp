@@ -1,7 +1,8 @@
-// MatMul with constant weights on BERT-base's shapes (batch 1, 128 tokens): ramiel's packed GEMM
-// against oneDNN's matmul (gemm:jit on AVX2), one thread, alternating rounds in one process.
+// MatMul with constant weights on BERT-base's shapes (batch 1, 128 tokens) and an 8-row one: ramiel's packed GEMM
+// against oneDNN's matmul (gemm:jit on AVX2), one thread, alternating rounds in one process;
+// --cold walks 64 MiB before every run (a model's weights come from memory).
 //
-//   ninja -C build matmul_bench && build/bench/kernels/matmul_bench [--runs N] [--rounds R]
+//   ninja -C build matmul_bench && build/bench/kernels/matmul_bench [--runs N] [--rounds R] [--cold]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,12 +16,15 @@
 #include "runtime/kernel.h"
 #include "runtime/kernels/packed_gemm.h"
 #include "runtime/kernels/registry.h"
+#include "kernel_bench_support.h"
 
 namespace {
 
 using ramiel::ir::DataType;
 using ramiel::ir::Tensor;
 namespace rt = ramiel::runtime;
+using ramiel::bench::median;
+using ramiel::bench::random_tensor;
 
 struct Shape {
   const char* where;
@@ -32,36 +36,19 @@ const std::vector<Shape> kShapes = {
     {"bert query/key/value/output", 128, 768, 768, rt::FusedActivation::kNone},
     {"bert intermediate (GELU)", 128, 768, 3072, rt::FusedActivation::kGeluErf},
     {"bert output", 128, 3072, 768, rt::FusedActivation::kNone},
-    {"classifier (M = 1)", 1, 2048, 1000, rt::FusedActivation::kNone},
+    {"8 rows", 8, 1024, 1024, rt::FusedActivation::kNone},
 };
-
-Tensor random_tensor(const ramiel::ir::Dims& dims, std::mt19937& rng) {
-  Tensor t(DataType::kFloat32, dims);
-  std::uniform_real_distribution<float> d(-1, 1);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(rng);
-  return t;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int runs = 20, rounds = 5;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--runs" && i + 1 < argc) {
-      runs = std::stoi(argv[++i]);
-    } else if (a == "--rounds" && i + 1 < argc) {
-      rounds = std::stoi(argv[++i]);
-    } else {
-      fmt::print(stderr, "usage: matmul_bench [--runs N] [--rounds R]\n");
-      return 2;
-    }
+  ramiel::bench::BenchFlags flags;
+  if (!ramiel::bench::parse_bench_flags(argc, argv, true, flags)) {
+    fmt::print(stderr, "usage: matmul_bench [--runs N] [--rounds R] [--cold]\n");
+    return 2;
   }
+  const int runs = flags.runs, rounds = flags.rounds;
+  ramiel::bench::CacheEvictor evict(flags.cold);
   std::mt19937 rng(1);
   fmt::print("| MatMul | M x K x N | oneDNN ms | ramiel ms | ratio | oneDNN GFLOP/s | ramiel GFLOP/s |\n|---|---|---|---|---|---|---|\n");
   for (const Shape& s : kShapes) {
@@ -87,6 +74,7 @@ int main(int argc, char** argv) {
     auto direct = prepare(false), own = prepare(true);
     std::vector<Tensor> out_direct = {Tensor(DataType::kFloat32, {1, s.m, s.n})}, out_own = {Tensor(DataType::kFloat32, {1, s.m, s.n})};
     auto time = [&](rt::Kernel& kernel, std::vector<Tensor>& out) {
+      evict();
       const auto start = std::chrono::steady_clock::now();
       kernel.run(inputs, out);
       return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

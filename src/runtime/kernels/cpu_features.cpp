@@ -6,28 +6,22 @@
 namespace ramiel::runtime::cpu {
 namespace {
 
-bool cpu_runs_avx2() {
-#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
-  static const bool has = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-  }();
-  return has;
-#else
-  return false;
-#endif
-}
+// What this CPU runs, probed once.
+struct CpuFlags {
+  bool avx2 = false, fma = false;
+};
 
-bool cpu_runs_fma() {
+const CpuFlags& cpu_flags() {
+  static const CpuFlags flags = [] {
+    CpuFlags f;
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
-  static const bool has = [] {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("fma") != 0;
-  }();
-  return has;
-#else
-  return false;
+    f.avx2 = __builtin_cpu_supports("avx2") != 0;
+    f.fma = __builtin_cpu_supports("fma") != 0;
 #endif
+    return f;
+  }();
+  return flags;
 }
 
 std::atomic<bool>& avx2_enabled() {
@@ -37,9 +31,9 @@ std::atomic<bool>& avx2_enabled() {
 
 }  // namespace
 
-bool use_avx2() { return kHaveAvx2Code && cpu_runs_avx2() && avx2_enabled().load(std::memory_order_relaxed); }
+bool use_avx2() { return kHaveAvx2Code && cpu_flags().avx2 && avx2_enabled().load(std::memory_order_relaxed); }
 
-bool use_avx2_fma() { return use_avx2() && cpu_runs_fma(); }
+bool use_avx2_fma() { return use_avx2() && cpu_flags().fma; }
 
 void set_avx2_enabled(bool enabled) { avx2_enabled().store(enabled, std::memory_order_relaxed); }
 
