@@ -1,4 +1,4 @@
-// 3x3 convolution kernels on the zoo's shapes: ramiel's Winograd kernel against oneDNN's direct
+// 3x3, 1x7 and 7x1 convolutions on the zoo's shapes: ramiel's Winograd kernel against oneDNN's direct
 // convolution, both on nChw8c tensors with a fused Relu as the session runs them, one thread,
 // alternating rounds in one process. Prints medians and the ratio; with --cold a 64 MiB buffer is
 // walked before every run, as the other layers of a model would evict the weights.
@@ -33,9 +33,10 @@ using ramiel::bench::random_tensor;
 struct Shape {
   const char* where;
   int64_t c, k, h, w, pad;
+  int64_t kh = 3, kw = 3;  // window (pads: `pad` on each side of a 3-wide dim, 3 of a 7-wide one)
 };
 
-// 3x3 stride-1 convolutions of the zoo models (torchvision exports).
+// Stride-1 convolutions of the zoo models (torchvision exports).
 const std::vector<Shape> kShapes = {
     {"resnet50 layer1", 64, 64, 56, 56, 1},      {"resnet50 layer2", 128, 128, 28, 28, 1},
     {"resnet50 layer3", 256, 256, 14, 14, 1},    {"resnet50 layer4", 512, 512, 7, 7, 1},
@@ -45,6 +46,8 @@ const std::vector<Shape> kShapes = {
     {"inception 4a", 80, 192, 73, 73, 0},        {"inception 5b dbl", 64, 96, 35, 35, 1},
     {"inception 7b dbl", 448, 384, 8, 8, 1},     {"squeezenet fire2", 16, 64, 55, 55, 1},
     {"squeezenet fire4", 32, 128, 27, 27, 1},    {"squeezenet fire9", 64, 256, 13, 13, 1},
+    {"inception 6b 1x7", 128, 128, 17, 17, 0, 1, 7}, {"inception 6b 7x1", 128, 192, 17, 17, 0, 7, 1},
+    {"inception 6e 1x7", 192, 192, 17, 17, 0, 1, 7}, {"inception 7a 7x1", 192, 192, 17, 17, 0, 7, 1},
 };
 
 Attribute ints(std::vector<int64_t> v) {
@@ -83,9 +86,10 @@ int main(int argc, char** argv) {
     ramiel::ir::Node node;
     node.name = s.where;
     node.op_type = "Conv";
-    node.attributes["kernel_shape"] = ints({3, 3});
-    node.attributes["pads"] = ints({s.pad, s.pad, s.pad, s.pad});
-    std::vector<Tensor> inputs = {random_tensor({1, s.c, s.h, s.w}, rng), random_tensor({s.k, s.c, 3, 3}, rng),
+    const int64_t pad_h = s.kh == 3 ? s.pad : s.kh / 2, pad_w = s.kw == 3 ? s.pad : s.kw / 2;
+    node.attributes["kernel_shape"] = ints({s.kh, s.kw});
+    node.attributes["pads"] = ints({pad_h, pad_w, pad_h, pad_w});
+    std::vector<Tensor> inputs = {random_tensor({1, s.c, s.h, s.w}, rng), random_tensor({s.k, s.c, s.kh, s.kw}, rng),
                                   random_tensor({s.k}, rng)};
     auto prepare = [&](bool winograd) {
       rt::set_winograd_enabled(winograd);
@@ -112,8 +116,8 @@ int main(int argc, char** argv) {
       for (int i = 0; i < runs; ++i) winograd_ms.push_back(milliseconds_of(winograd, inputs, evict));
     }
     const double d = median(direct_ms), w = median(winograd_ms);
-    const int64_t oh = s.h + 2 * s.pad - 2, ow = s.w + 2 * s.pad - 2;
-    const double gflop = 2.0 * static_cast<double>(s.c * s.k * 9 * oh * ow) * 1e-9;
+    const int64_t oh = s.h + 2 * pad_h - s.kh + 1, ow = s.w + 2 * pad_w - s.kw + 1;
+    const double gflop = 2.0 * static_cast<double>(s.c * s.k * s.kh * s.kw * oh * ow) * 1e-9;
     fmt::print("| {} | {}->{} | {}x{} | {:.3f} | {:.3f}{} | {:.2f} | {:.1f} | {:.1f} |\n", s.where, s.c, s.k, oh, ow, d, w,
                winograd.winograd ? "" : " (oneDNN: excluded)", w / d, gflop / d * 1e3, gflop / w * 1e3);
   }

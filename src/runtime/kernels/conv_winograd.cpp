@@ -1,5 +1,5 @@
-// Winograd F(2x2, 3x3) convolution (Lavin & Gray, "Fast Algorithms for Convolutional Neural
-// Networks", 2016) for nChw8c tensors on AVX2+FMA.
+// Winograd F(2x2, 3x3) and F(2, 7) convolutions (Lavin & Gray, "Fast Algorithms for Convolutional
+// Neural Networks", 2016) for nChw8c tensors on AVX2+FMA.
 //
 // Every 2x2 output tile is computed from a 4x4 input tile d as Y = A^T [ (G g G^T) .* (B^T d B) ] A.
 // Across channels the elementwise product becomes 16 matrix products, one per position xi of the
@@ -7,7 +7,8 @@
 // blocks of tiles so that V and M stay in the L2 cache: transform a block of input tiles into V,
 // multiply, transform M back into output tiles (adding bias, a fused residual and the activation).
 // U, the transformed weight, is packed once at creation in 16-column panels for the 6x16
-// register-blocked micro-kernel (gemm_micro_kernel.h).
+// register-blocked micro-kernel (gemm_micro_kernel.h). 1x7 and 7x1 windows use the 1-D F(2, 7)
+// the same way: a tile is 2 outputs along the window's axis from 8 inputs, 8 products.
 //
 // Every output channel's arithmetic is the same whatever the slice or tile block, so slices give
 // the bits of the whole node.
@@ -31,7 +32,7 @@ namespace {
 constexpr int64_t kBlock = 8;         // channels per nChw8c block (one AVX2 vector)
 using gemm::kPanel;                   // output channels per packed weight panel (two vectors)
 using gemm::kRows;                    // tiles per micro-kernel call
-constexpr int64_t kPositions = 16;    // positions in a 4x4 transformed tile
+constexpr int64_t kMaxPositions = 16;  // positions in a 4x4 transformed tile (8 for F(2, 7))
 // Tile blocks keep V and M (16 * tiles * (C + K) floats) near this size, so they stay in L2.
 constexpr int64_t kBlockBytes = 256 * 1024;
 // ...unless all tiles fit in this much: then one block, and each weight panel is read once.
@@ -42,13 +43,19 @@ std::atomic<bool>& winograd_enabled() {
   return enabled;
 }
 
+// Which transform: F(2x2, 3x3) for 3x3 windows, F(2, 7) along W for 1x7 and along H for 7x1.
+enum class WinogradKind : uint8_t { k3x3, k1x7, k7x1 };
+
 // The problem one kernel solves: a slice [k_begin, k_begin + k_count) of the output channels.
 struct WinogradShape {
+  WinogradKind kind = WinogradKind::k3x3;
+  int64_t positions = 16;  // transformed tile size: 16 (4x4) or 8
   int64_t batch = 1, channels = 0, out_channels = 0;  // C and the whole node's K
   int64_t height = 0, width = 0, out_height = 0, out_width = 0;
   int64_t pad_top = 0, pad_left = 0;
   int64_t k_begin = 0, k_count = 0;
   int64_t tiles_h = 0, tiles_w = 0, tile_block = 0;  // tiles per block (the last may have fewer)
+  int64_t tile_h = 2, tile_w = 2;                    // output pixels per tile
 };
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -93,7 +100,7 @@ RAMIEL_TARGET_AVX2_FMA void transform_input(const float* x, const WinogradShape&
 // M[xi] = V[xi] * U[xi] for `count` tiles.
 void multiply(const float* v, const float* u, const WinogradShape& s, int64_t count, float* m) {
   const int64_t c = s.channels, k = s.k_count;
-  for (int64_t xi = 0; xi < kPositions; ++xi) {
+  for (int64_t xi = 0; xi < s.positions; ++xi) {
     const float* vx = v + xi * s.tile_block * c;
     const float* ux = u + xi * k * c;
     float* mx = m + xi * s.tile_block * k;
@@ -138,7 +145,7 @@ RAMIEL_TARGET_AVX2_FMA void transform_output(const float* m, const float* bias, 
     for (int64_t kb = 0; kb < s.k_count / kBlock; ++kb) {
       const float* mt = m + t * s.k_count + kb * kBlock;
       __m256 q[4][4];
-      for (int xi = 0; xi < kPositions; ++xi) q[xi / 4][xi % 4] = _mm256_load_ps(mt + xi * xi_stride);
+      for (int xi = 0; xi < 16; ++xi) q[xi / 4][xi % 4] = _mm256_load_ps(mt + xi * xi_stride);
       __m256 a[2][4];  // A^T M
       for (int j = 0; j < 4; ++j) {
         a[0][j] = _mm256_add_ps(_mm256_add_ps(q[0][j], q[1][j]), q[2][j]);
@@ -154,6 +161,78 @@ RAMIEL_TARGET_AVX2_FMA void transform_output(const float* m, const float* bias, 
         if (last_col) continue;
         const __m256 y1 = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(a[i][1], a[i][2]), a[i][3]), b);
         _mm256_storeu_ps(y + at + kBlock, finish(y1, residual != nullptr ? residual + at + kBlock : nullptr, e));
+      }
+    }
+  }
+}
+
+// F(2, 7) (Toom-Cook on the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity; relative error about
+// 6e-6 in float against 4e-7 for F(2, 3), measured on random data): V = B^T d, Y = A^T M.
+constexpr float kF27BT[8][8] = {{4, 0, -21, 0, 21, 0, -4, 0},    {0, -4, -4, 17, 17, -4, -4, 0}, {0, 4, -4, -17, 17, 4, -4, 0},
+                                {0, 2, 1, -10, -5, 8, 4, 0},     {0, -2, 1, 10, -5, -8, 4, 0},   {0, 4, 8, -5, -10, 1, 2, 0},
+                                {0, -4, 8, 5, -10, -1, 2, 0},    {0, -4, 0, 21, 0, -21, 0, 4}};
+constexpr float kF27AT[2][8] = {{1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 1}};
+
+// The 8 input pixels of tile t (a row segment for 1x7, a column segment for 7x1): the first pixel
+// and the step between pixels, in pixels of one channel plane.
+inline void f27_tile_origin(const WinogradShape& s, int64_t t, int64_t& row, int64_t& col) {
+  const int64_t ty = t / s.tiles_w, tx = t % s.tiles_w;
+  row = ty * s.tile_h - s.pad_top;
+  col = tx * s.tile_w - s.pad_left;
+}
+
+RAMIEL_TARGET_AVX2_FMA void transform_input_f27(const float* x, const WinogradShape& s, int64_t t0, int64_t count, float* v) {
+  const int64_t plane = s.height * s.width * kBlock, xi_stride = s.tile_block * s.channels;
+  const bool along_w = s.kind == WinogradKind::k1x7;
+  for (int64_t t = 0; t < count; ++t) {
+    int64_t row = 0, col = 0;
+    f27_tile_origin(s, t0 + t, row, col);
+    float* vt = v + t * s.channels;
+    for (int64_t cb = 0; cb < s.channels / kBlock; ++cb) {
+      const float* xp = x + cb * plane;
+      __m256 d[8];
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) d[j] = along_w ? load_or_zero(xp, row, col + j, s) : load_or_zero(xp, row + j, col, s);
+      float* out = vt + cb * kBlock;
+#pragma GCC unroll 8
+      for (int xi = 0; xi < 8; ++xi) {
+        __m256 acc = _mm256_setzero_ps();
+#pragma GCC unroll 8
+        for (int j = 0; j < 8; ++j) {
+          if (kF27BT[xi][j] != 0) acc = _mm256_fmadd_ps(_mm256_set1_ps(kF27BT[xi][j]), d[j], acc);
+        }
+        _mm256_store_ps(out + xi * xi_stride, acc);
+      }
+    }
+  }
+}
+
+RAMIEL_TARGET_AVX2_FMA void transform_output_f27(const float* m, const float* bias, const WinogradShape& s, int64_t t0, int64_t count,
+                                                 float* y, const float* residual, const Epilogue& e) {
+  const int64_t plane = s.out_height * s.out_width * kBlock, xi_stride = s.tile_block * s.k_count;
+  const bool along_w = s.kind == WinogradKind::k1x7;
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t ty = (t0 + t) / s.tiles_w, tx = (t0 + t) % s.tiles_w;
+    const int64_t row = ty * s.tile_h, col = tx * s.tile_w;
+    const bool has_second = along_w ? col + 1 < s.out_width : row + 1 < s.out_height;
+    const int64_t step = along_w ? kBlock : s.out_width * kBlock;
+    for (int64_t kb = 0; kb < s.k_count / kBlock; ++kb) {
+      const float* mt = m + t * s.k_count + kb * kBlock;
+      __m256 q[8];
+#pragma GCC unroll 8
+      for (int xi = 0; xi < 8; ++xi) q[xi] = _mm256_load_ps(mt + xi * xi_stride);
+      const __m256 b = _mm256_load_ps(bias + kb * kBlock);
+      const int64_t at = kb * plane + (row * s.out_width + col) * kBlock;
+#pragma GCC unroll 2
+      for (int i = 0; i < 2; ++i) {
+        if (i == 1 && !has_second) break;
+        __m256 acc = b;
+#pragma GCC unroll 8
+        for (int xi = 0; xi < 8; ++xi) {
+          if (kF27AT[i][xi] != 0) acc = _mm256_fmadd_ps(_mm256_set1_ps(kF27AT[i][xi]), q[xi], acc);
+        }
+        const int64_t where = at + i * step;
+        _mm256_storeu_ps(y + where, finish(acc, residual != nullptr ? residual + where : nullptr, e));
       }
     }
   }
@@ -179,6 +258,23 @@ void transform_filter(const float* g, float u[16]) {
   }
 }
 
+// U = G g for one 7-tap filter g, in double and rounded once (G of F(2, 7), see kF27BT).
+void transform_filter_f27(const float* g, float u[8]) {
+  static constexpr double kG[8][7] = {{1.0 / 4, 0, 0, 0, 0, 0, 0},
+                                      {1.0 / 18, 1.0 / 18, 1.0 / 18, 1.0 / 18, 1.0 / 18, 1.0 / 18, 1.0 / 18},
+                                      {1.0 / 18, -1.0 / 18, 1.0 / 18, -1.0 / 18, 1.0 / 18, -1.0 / 18, 1.0 / 18},
+                                      {1.0 / 360, 1.0 / 180, 1.0 / 90, 1.0 / 45, 2.0 / 45, 4.0 / 45, 8.0 / 45},
+                                      {1.0 / 360, -1.0 / 180, 1.0 / 90, -1.0 / 45, 2.0 / 45, -4.0 / 45, 8.0 / 45},
+                                      {16.0 / 45, 8.0 / 45, 4.0 / 45, 2.0 / 45, 1.0 / 45, 1.0 / 90, 1.0 / 180},
+                                      {16.0 / 45, -8.0 / 45, 4.0 / 45, -2.0 / 45, 1.0 / 45, -1.0 / 90, 1.0 / 180},
+                                      {0, 0, 0, 0, 0, 0, 1.0 / 4}};
+  for (int xi = 0; xi < 8; ++xi) {
+    double acc = 0;
+    for (int k = 0; k < 7; ++k) acc += kG[xi][k] * g[k];
+    u[xi] = static_cast<float>(acc);
+  }
+}
+
 // Scratch for V and M, one per thread (a kernel's run() never runs on two threads at once, a
 // thread runs one kernel at a time, and OpenMP threads each take their own tile blocks).
 float* scratch(size_t floats) {
@@ -195,15 +291,20 @@ class WinogradConvKernel final : public Kernel {
     const WinogradShape& s = shape_;
     const int64_t c = s.channels, k = s.k_count;
     // U packed [xi][panel][c][panel width], panels of 16 output channels (the last may have 8).
-    weights_ = dnnl_util::AlignedBuffer(static_cast<size_t>(kPositions * k * c) * sizeof(float));
+    weights_ = dnnl_util::AlignedBuffer(static_cast<size_t>(s.positions * k * c) * sizeof(float));
     float* u = static_cast<float*>(weights_.data());
     const float* w = init.inputs[1].constant->data<float>();
-    float filter[16];
+    float filter[kMaxPositions];
     for (int64_t kk = 0; kk < k; ++kk) {
       const int64_t p = kk / kPanel * kPanel, width = std::min(kPanel, k - p), lane = kk - p;
       for (int64_t ci = 0; ci < c; ++ci) {
-        transform_filter(w + ((s.k_begin + kk) * c + ci) * 9, filter);
-        for (int64_t xi = 0; xi < kPositions; ++xi) u[xi * k * c + p * c + ci * width + lane] = filter[xi];
+        const float* g = w + ((s.k_begin + kk) * c + ci) * (s.positions == 16 ? 9 : 7);
+        if (s.kind == WinogradKind::k3x3) {
+          transform_filter(g, filter);
+        } else {
+          transform_filter_f27(g, filter);
+        }
+        for (int64_t xi = 0; xi < s.positions; ++xi) u[xi * k * c + p * c + ci * width + lane] = filter[xi];
       }
     }
     bias_ = dnnl_util::AlignedBuffer(static_cast<size_t>(k) * sizeof(float));
@@ -240,8 +341,8 @@ class WinogradConvKernel final : public Kernel {
   void run_block(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs, int64_t n, int64_t block) const {
 #if defined(__x86_64__) || defined(__i386__)
     const WinogradShape& s = shape_;
-    const size_t v_floats = static_cast<size_t>(kPositions * s.tile_block * s.channels);
-    float* v = scratch(v_floats + static_cast<size_t>(kPositions * s.tile_block * s.k_count));
+    const size_t v_floats = static_cast<size_t>(s.positions * s.tile_block * s.channels);
+    float* v = scratch(v_floats + static_cast<size_t>(s.positions * s.tile_block * s.k_count));
     float* m = v + v_floats;
     const int64_t x_image = s.channels * s.height * s.width, y_image = s.out_channels * s.out_height * s.out_width;
     const int64_t y_slice = s.k_begin * s.out_height * s.out_width;
@@ -249,9 +350,18 @@ class WinogradConvKernel final : public Kernel {
     float* y = outputs[0].data<float>() + n * y_image + y_slice;
     const float* r = residual_ ? inputs[3].data<float>() + n * y_image + y_slice : nullptr;
     const int64_t t0 = block * s.tile_block, count = std::min(s.tile_block, s.tiles_h * s.tiles_w - t0);
-    transform_input(x, s, t0, count, v);
+    const float* bias = static_cast<const float*>(bias_.data());
+    if (s.kind == WinogradKind::k3x3) {
+      transform_input(x, s, t0, count, v);
+    } else {
+      transform_input_f27(x, s, t0, count, v);
+    }
     multiply(v, static_cast<const float*>(weights_.data()), s, count, m);
-    transform_output(m, static_cast<const float*>(bias_.data()), s, t0, count, y, r, epilogue_);
+    if (s.kind == WinogradKind::k3x3) {
+      transform_output(m, bias, s, t0, count, y, r, epilogue_);
+    } else {
+      transform_output_f27(m, bias, s, t0, count, y, r, epilogue_);
+    }
 #else
     (void)inputs, (void)outputs, (void)n, (void)block;
 #endif
@@ -274,19 +384,21 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   const TensorInfo& w = init.inputs[1];
   if (x.dtype != ir::DataType::kFloat32 || w.dtype != ir::DataType::kFloat32 || w.constant == nullptr) return none;
   if (x.dims.size() != 4 || w.dims.size() != 4 || x.layout != Layout::kNChw8c) return none;
-  const int64_t c = x.dims[1], k = w.dims[0];
-  if (w.dims != ir::Dims{k, c, 3, 3} || c < kWinogradMinChannels || k < kWinogradMinChannels || k % kBlock != 0) return none;
+  const int64_t c = x.dims[1], k = w.dims[0], kh = w.dims[2], kw = w.dims[3];
+  const bool square = kh == 3 && kw == 3, row = kh == 1 && kw == 7, column = kh == 7 && kw == 1;
+  if (!(square || row || column) || w.dims[1] != c) return none;
+  if (c < kWinogradMinChannels || k < kWinogradMinChannels || k % kBlock != 0) return none;
   // Few channels on a large image: the transforms cost about what the multiplications save
   // (inception_v3's 32->32 and 32->64 convolutions on 147x147 ran 0.96x-1.1x of oneDNN's).
   if (c * k < kWinogradSmallProduct && x.dims[2] * x.dims[3] > kWinogradLargeImage) return none;
-  if (node.attr_ints("kernel_shape", {3, 3}) != std::vector<int64_t>{3, 3}) return none;
+  if (node.attr_ints("kernel_shape", {kh, kw}) != std::vector<int64_t>{kh, kw}) return none;
   if (init.inputs.size() > 2 && !init.inputs[2].absent()) {
     const TensorInfo& b = init.inputs[2];
     if (b.dtype != ir::DataType::kFloat32 || b.dims != ir::Dims{k}) return none;
   }
   WindowGeometry g;
   try {
-    g = resolve_window(node, {x.dims[2], x.dims[3]}, {3, 3}, false);
+    g = resolve_window(node, {x.dims[2], x.dims[3]}, {kh, kw}, false);
   } catch (const Error&) {
     return none;  // the oneDNN kernel reports it
   }
@@ -300,6 +412,10 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
     if (r == nullptr || r->absent() || r->dtype != ir::DataType::kFloat32 || r->dims != y.dims || r->layout != y.layout) return none;
   }
   WinogradShape s;
+  s.kind = square ? WinogradKind::k3x3 : row ? WinogradKind::k1x7 : WinogradKind::k7x1;
+  s.positions = square ? 16 : 8;
+  s.tile_h = row ? 1 : 2;
+  s.tile_w = column ? 1 : 2;
   s.batch = x.dims[0];
   s.channels = c;
   s.out_channels = k;
@@ -317,9 +433,9 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
     s.k_begin = b0 * kBlock;
     s.k_count = (b1 - b0) * kBlock;
   }
-  s.tiles_h = (s.out_height + 1) / 2;
-  s.tiles_w = (s.out_width + 1) / 2;
-  const int64_t tiles = s.tiles_h * s.tiles_w, tile_bytes = kPositions * (c + s.k_count) * static_cast<int64_t>(sizeof(float));
+  s.tiles_h = (s.out_height + s.tile_h - 1) / s.tile_h;
+  s.tiles_w = (s.out_width + s.tile_w - 1) / s.tile_w;
+  const int64_t tiles = s.tiles_h * s.tiles_w, tile_bytes = s.positions * (c + s.k_count) * static_cast<int64_t>(sizeof(float));
   s.tile_block = tiles * tile_bytes <= kWholeBytes ? tiles : std::max(kRows, kBlockBytes / tile_bytes / kRows * kRows);
   s.tile_block = std::min(s.tile_block, tiles);
   // On several threads, at least one block per thread (smaller blocks change no bits).

@@ -1,8 +1,9 @@
 #pragma once
 /// \file
-/// ramiel's own 3x3 convolution: Winograd F(2x2, 3x3) on AVX2+FMA for channel-blocked (nChw8c)
-/// tensors, the layout the session picks on AVX2 CPUs. It does 2.25x fewer multiplications than a
-/// direct convolution, which oneDNN 2.6 offers only on AVX-512 CPUs; ONNX Runtime's MLAS has none.
+/// ramiel's own Winograd convolutions on AVX2+FMA for channel-blocked (nChw8c) tensors, the layout
+/// the session picks on AVX2 CPUs: F(2x2, 3x3) for 3x3 windows (2.25x fewer multiplications than a
+/// direct convolution) and F(2, 7) along one axis for 1x7 and 7x1 windows (1.75x fewer), as in
+/// inception_v3. oneDNN 2.6 offers Winograd only on AVX-512 CPUs; ONNX Runtime's MLAS has none.
 /// create_conv_kernel() (conv.cpp) tries it first and falls back to oneDNN's direct convolution.
 
 #include <memory>
@@ -11,14 +12,13 @@
 
 namespace ramiel::runtime {
 
-/// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3
-/// weight, stride 1, dilation 1, one group, input and output in nChw8c, at least
+/// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3, 1x7
+/// or 7x1 weight, stride 1, dilation 1, one group, input and output in nChw8c, at least
 /// kWinogradMinChannels input and output channels (and not few of them on a large image), on a CPU
 /// with AVX2 and FMA, and Winograd not turned off (init.threads > 1: tile blocks on OpenMP threads,
-/// the same bits as on one); nullptr
-/// otherwise (also for any malformed node: the oneDNN kernel reports those). Slices split output
-/// channels by whole 8-channel blocks, like the oneDNN kernel, and compute exactly the bits of the
-/// same channels of the whole node.
+/// the same bits as on one); nullptr otherwise (also for any malformed node: the oneDNN kernel
+/// reports those). Slices split output channels by whole 8-channel blocks, like the oneDNN kernel,
+/// and compute exactly the bits of the same channels of the whole node.
 std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init);
 
 /// Fewest input (and output) channels for which Winograd is used: below it the transforms cost

@@ -1,8 +1,7 @@
-// The Winograd 3x3 convolution against a direct convolution in double: channel counts with and
-// without a half panel, pads 0-2 (asymmetric too), odd and even output sizes, bias (constant, at
-// run time, none), Relu and Clip, a fused residual, batch 2; slices and OpenMP threads give the
-// bits of one whole kernel;
-// the cases it must leave to oneDNN.
+// The Winograd convolutions (3x3, 1x7, 7x1) against a direct convolution in double: channel counts
+// with and without a half panel, pads 0-4 (asymmetric too), odd and even output sizes, bias
+// (constant, at run time, none), Relu and Clip, a fused residual, batch 2; slices and OpenMP
+// threads give the bits of one whole kernel; the cases it must leave to oneDNN.
 #include "runtime/kernels/conv_winograd.h"
 
 #include "runtime/kernels/cpu_features.h"
@@ -16,13 +15,14 @@ using runtime::Layout;
 
 struct WinogradCase {
   int64_t n = 1, c = 16, k = 16, h = 9, w = 9;
+  int64_t kh = 3, kw = 3;                    // 3x3, 1x7 or 7x1
   std::vector<int64_t> pads = {1, 1, 1, 1};  // top, left, bottom, right
   bool bias = true, constant_bias = true, residual = false;
   runtime::FusedActivation activation = runtime::FusedActivation::kNone;
 };
 
 ir::Node winograd_node(const WinogradCase& c) {
-  return make_node("Conv", {{"kernel_shape", attr_ints({3, 3})}, {"pads", attr_ints(c.pads)}});
+  return make_node("Conv", {{"kernel_shape", attr_ints({c.kh, c.kw})}, {"pads", attr_ints(c.pads)}});
 }
 
 ir::Tensor to_layout(const ir::Tensor& plain, Layout layout) {
@@ -39,7 +39,7 @@ ir::Tensor to_plain(const ir::Tensor& t, Layout layout) {
 
 // Direct convolution in double, then bias, residual and activation as the kernel applies them.
 ir::Tensor reference(const WinogradCase& c, const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor& b, const ir::Tensor& r) {
-  const int64_t oh = c.h + c.pads[0] + c.pads[2] - 2, ow = c.w + c.pads[1] + c.pads[3] - 2;
+  const int64_t oh = c.h + c.pads[0] + c.pads[2] - c.kh + 1, ow = c.w + c.pads[1] + c.pads[3] - c.kw + 1;
   ir::Tensor y(ir::DataType::kFloat32, {c.n, c.k, oh, ow});
   const float* xd = x.data<float>();
   const float* wd = w.data<float>();
@@ -50,11 +50,11 @@ ir::Tensor reference(const WinogradCase& c, const ir::Tensor& x, const ir::Tenso
         for (int64_t j = 0; j < ow; ++j) {
           double acc = 0;
           for (int64_t ci = 0; ci < c.c; ++ci) {
-            for (int64_t a = 0; a < 3; ++a) {
-              for (int64_t bb = 0; bb < 3; ++bb) {
+            for (int64_t a = 0; a < c.kh; ++a) {
+              for (int64_t bb = 0; bb < c.kw; ++bb) {
                 const int64_t row = i + a - c.pads[0], col = j + bb - c.pads[1];
                 if (row < 0 || row >= c.h || col < 0 || col >= c.w) continue;
-                acc += static_cast<double>(xd[((n * c.c + ci) * c.h + row) * c.w + col]) * wd[((k * c.c + ci) * 3 + a) * 3 + bb];
+                acc += static_cast<double>(xd[((n * c.c + ci) * c.h + row) * c.w + col]) * wd[((k * c.c + ci) * c.kh + a) * c.kw + bb];
               }
             }
           }
@@ -77,8 +77,8 @@ struct Operands {
 };
 
 Operands operands(const WinogradCase& c, std::mt19937& rng) {
-  const int64_t oh = c.h + c.pads[0] + c.pads[2] - 2, ow = c.w + c.pads[1] + c.pads[3] - 2;
-  Operands o{random_f32({c.n, c.c, c.h, c.w}, rng), random_f32({c.k, c.c, 3, 3}, rng), random_f32({c.k}, rng),
+  const int64_t oh = c.h + c.pads[0] + c.pads[2] - c.kh + 1, ow = c.w + c.pads[1] + c.pads[3] - c.kw + 1;
+  Operands o{random_f32({c.n, c.c, c.h, c.w}, rng), random_f32({c.k, c.c, c.kh, c.kw}, rng), random_f32({c.k}, rng),
              random_f32({c.n, c.k, oh, ow}, rng), {}};
   o.stored = {to_layout(o.x, Layout::kNChw8c), o.w, c.bias ? o.b : ir::Tensor(), c.residual ? to_layout(o.r, Layout::kNChw8c) : ir::Tensor()};
   return o;
@@ -139,7 +139,8 @@ void check(const WinogradCase& c, uint32_t seed) {
   const Operands o = operands(c, rng);
   const ir::Tensor got = run_winograd(c, o);
   if (got.raw() == nullptr) return;
-  SCOPED_TRACE("C " + std::to_string(c.c) + " K " + std::to_string(c.k) + " " + std::to_string(c.h) + "x" + std::to_string(c.w));
+  SCOPED_TRACE("C " + std::to_string(c.c) + " K " + std::to_string(c.k) + " " + std::to_string(c.h) + "x" + std::to_string(c.w) +
+               " window " + std::to_string(c.kh) + "x" + std::to_string(c.kw));
   expect_tensor_near(to_plain(got, Layout::kNChw8c), reference(c, o.x, o.w, o.b, o.r), 1e-4, 1e-4);
 }
 
@@ -185,6 +186,31 @@ TEST_F(ConvWinograd, PadsBiasActivationsResidualBatch) {
   check(c, seed++);
 }
 
+TEST_F(ConvWinograd, OneBySevenAndSevenByOne) {
+  // F(2, 7) along W (1x7) and along H (7x1), as in inception_v3's 17x17 blocks: pads that keep
+  // the size, none, asymmetric; odd and even outputs; bias, Relu, residual.
+  uint32_t seed = 200;
+  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}}) {
+    const bool along_w = kw == 7;
+    for (std::vector<int64_t> pads : {along_w ? std::vector<int64_t>{0, 3, 0, 3} : std::vector<int64_t>{3, 0, 3, 0},
+                                      std::vector<int64_t>{0, 0, 0, 0}, along_w ? std::vector<int64_t>{1, 2, 0, 4} : std::vector<int64_t>{2, 1, 4, 0}}) {
+      for (int64_t size : {9, 12}) {
+        WinogradCase c;
+        c.kh = kh;
+        c.kw = kw;
+        c.c = 24;
+        c.k = 40;
+        c.h = size;
+        c.w = size + 1;
+        c.pads = pads;
+        c.activation = runtime::FusedActivation::kRelu;
+        c.residual = size == 12;
+        check(c, seed++);
+      }
+    }
+  }
+}
+
 TEST_F(ConvWinograd, ManyTilesInBlocks) {
   // 64 channels on 40x40: 400 tiles, more than one tile block.
   WinogradCase c;
@@ -195,7 +221,7 @@ TEST_F(ConvWinograd, ManyTilesInBlocks) {
   check(c, 7);
 }
 
-TEST_F(ConvWinograd, SlicesGiveTheWholeNodesBits) {
+TEST_F(ConvWinograd, SlicesAndThreadsGiveTheWholeKernelsBits) {
   std::mt19937 rng(3);
   WinogradCase c;
   c.c = 32;
@@ -204,12 +230,22 @@ TEST_F(ConvWinograd, SlicesGiveTheWholeNodesBits) {
   c.w = 13;
   c.residual = true;
   c.activation = runtime::FusedActivation::kRelu;
-  const Operands o = operands(c, rng);
-  const ir::Tensor whole = run_winograd(c, o);
-  for (int slices : {2, 3, 7}) {
-    const ir::Tensor parts = run_winograd(c, o, slices);
-    ASSERT_NE(parts.raw(), nullptr);
-    EXPECT_EQ(std::memcmp(parts.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << slices << " slices";
+  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{3, 3}, {1, 7}, {7, 1}}) {
+    c.kh = kh;
+    c.kw = kw;
+    c.pads = {kh / 2, kw / 2, kh / 2, kw / 2};
+    const Operands o = operands(c, rng);
+    const ir::Tensor whole = run_winograd(c, o);
+    for (int slices : {2, 3, 7}) {
+      const ir::Tensor parts = run_winograd(c, o, slices);
+      ASSERT_NE(parts.raw(), nullptr);
+      EXPECT_EQ(std::memcmp(parts.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << slices << " slices";
+    }
+    for (int threads : {2, 3}) {
+      const ir::Tensor many = run_winograd(c, o, 1, threads);
+      ASSERT_NE(many.raw(), nullptr);
+      EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << threads << " threads";
+    }
   }
 }
 
