@@ -33,7 +33,7 @@ constexpr int64_t kBlock = 8;         // channels per nChw8c block (one AVX2 vec
 using gemm::kPanel;                   // output channels per packed weight panel (two vectors)
 using gemm::kRows;                    // tiles per micro-kernel call
 constexpr int64_t kMaxPositions = 16;  // positions in a 4x4 transformed tile (8 for F(2, 7))
-// Tile blocks keep V and M (16 * tiles * (C + K) floats) near this size, so they stay in L2.
+// Tile blocks keep V and M (positions * tiles * (C + K) floats) near this size, in L2.
 constexpr int64_t kBlockBytes = 256 * 1024;
 // ...unless all tiles fit in this much: then one block, and each weight panel is read once.
 constexpr int64_t kWholeBytes = 1024 * 1024;
@@ -173,20 +173,13 @@ constexpr float kF27BT[8][8] = {{4, 0, -21, 0, 21, 0, -4, 0},    {0, -4, -4, 17,
                                 {0, -4, 8, 5, -10, -1, 2, 0},    {0, -4, 0, 21, 0, -21, 0, 4}};
 constexpr float kF27AT[2][8] = {{1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 1}};
 
-// The 8 input pixels of tile t (a row segment for 1x7, a column segment for 7x1): the first pixel
-// and the step between pixels, in pixels of one channel plane.
-inline void f27_tile_origin(const WinogradShape& s, int64_t t, int64_t& row, int64_t& col) {
-  const int64_t ty = t / s.tiles_w, tx = t % s.tiles_w;
-  row = ty * s.tile_h - s.pad_top;
-  col = tx * s.tile_w - s.pad_left;
-}
-
 RAMIEL_TARGET_AVX2_FMA void transform_input_f27(const float* x, const WinogradShape& s, int64_t t0, int64_t count, float* v) {
   const int64_t plane = s.height * s.width * kBlock, xi_stride = s.tile_block * s.channels;
   const bool along_w = s.kind == WinogradKind::k1x7;
   for (int64_t t = 0; t < count; ++t) {
-    int64_t row = 0, col = 0;
-    f27_tile_origin(s, t0 + t, row, col);
+    // The tile's 8 input pixels: a row segment from (row, col) for 1x7, a column segment for 7x1.
+    const int64_t ty = (t0 + t) / s.tiles_w, tx = (t0 + t) % s.tiles_w;
+    const int64_t row = ty * s.tile_h - s.pad_top, col = tx * s.tile_w - s.pad_left;
     float* vt = v + t * s.channels;
     for (int64_t cb = 0; cb < s.channels / kBlock; ++cb) {
       const float* xp = x + cb * plane;
@@ -298,11 +291,10 @@ class WinogradConvKernel final : public Kernel {
     for (int64_t kk = 0; kk < k; ++kk) {
       const int64_t p = kk / kPanel * kPanel, width = std::min(kPanel, k - p), lane = kk - p;
       for (int64_t ci = 0; ci < c; ++ci) {
-        const float* g = w + ((s.k_begin + kk) * c + ci) * (s.positions == 16 ? 9 : 7);
         if (s.kind == WinogradKind::k3x3) {
-          transform_filter(g, filter);
+          transform_filter(w + ((s.k_begin + kk) * c + ci) * 9, filter);
         } else {
-          transform_filter_f27(g, filter);
+          transform_filter_f27(w + ((s.k_begin + kk) * c + ci) * 7, filter);
         }
         for (int64_t xi = 0; xi < s.positions; ++xi) u[xi * k * c + p * c + ci * width + lane] = filter[xi];
       }
@@ -374,7 +366,7 @@ class WinogradConvKernel final : public Kernel {
   dnnl_util::AlignedBuffer weights_, bias_;
 };
 
-// The shape when `init` is a convolution this kernel computes, else kind of nothing (channels 0).
+// The shape when `init` is a convolution this kernel computes, else one with channels == 0.
 WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   WinogradShape none;
   const ir::Node& node = init.node;
