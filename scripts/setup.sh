@@ -8,6 +8,9 @@ packages=(
   g++ cmake ninja-build make pkg-config
   # libraries
   libonnx-dev libprotobuf-dev protobuf-compiler libdnnl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  # Debian's oneDNN is built with an OpenCL GPU runtime: its CMake config needs OpenCL's headers and
+  # library (a Recommends of libdnnl-dev, which --no-install-recommends leaves out)
+  ocl-icd-opencl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # ONNX's conformance cases (932 node tests)
   libonnx-testdata
