@@ -95,6 +95,10 @@ class Kernel {
     return -1;
   }
 
+  /// Which implementation runs (e.g. oneDNN's "jit_wino_4x3:avx512_core" or ramiel's own), for
+  /// benchmarks and diagnostics; empty where there is only one.
+  virtual std::string implementation() const { return {}; }
+
  protected:
   /// Output infos, set by the factory.
   std::vector<TensorInfo> outputs_;

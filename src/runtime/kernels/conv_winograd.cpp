@@ -38,7 +38,7 @@ constexpr int64_t kBlockBytes = 256 * 1024;
 // ...unless all tiles fit in this much: then one block, and each weight panel is read once.
 constexpr int64_t kWholeBytes = 1024 * 1024;
 
-std::atomic<bool>& winograd_enabled() {
+std::atomic<bool>& winograd_switch() {
   static std::atomic<bool> enabled{std::getenv("RAMIEL_NO_WINOGRAD") == nullptr};
   return enabled;
 }
@@ -307,6 +307,10 @@ class WinogradConvKernel final : public Kernel {
     runtime_bias_ = b != nullptr && b->constant == nullptr;
   }
 
+  std::string implementation() const override {
+    return shape_.kind == WinogradKind::k3x3 ? "ramiel_winograd_2x3:avx2" : "ramiel_winograd_2x7:avx2";
+  }
+
   void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
 #if defined(__x86_64__) || defined(__i386__)
     const WinogradShape& s = shape_;
@@ -445,8 +449,10 @@ std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init) {
   return std::make_unique<WinogradConvKernel>(init, shape, y);
 }
 
-void set_winograd_enabled(bool enabled) { winograd_enabled().store(enabled, std::memory_order_relaxed); }
+void set_winograd_enabled(bool enabled) { winograd_switch().store(enabled, std::memory_order_relaxed); }
 
-bool winograd_available() { return winograd_enabled().load(std::memory_order_relaxed) && cpu::use_avx2_fma(); }
+bool winograd_enabled() { return winograd_switch().load(std::memory_order_relaxed); }
+
+bool winograd_available() { return winograd_enabled() && cpu::use_avx2_fma(); }
 
 }  // namespace ramiel::runtime

@@ -35,7 +35,16 @@ inline constexpr int64_t kWinogradLargeImage = 64 * 64;
 /// variable RAMIEL_NO_WINOGRAD is set; tests and benchmarks compare both paths).
 void set_winograd_enabled(bool enabled);
 
-/// True when kernels created now may use the Winograd path (enabled and the CPU has AVX2 and FMA).
+/// True when Winograd convolutions are switched on (ramiel's own on AVX2 CPUs, oneDNN's on AVX-512
+/// ones: see conv.cpp).
+bool winograd_enabled();
+
+/// True when kernels created now may use ramiel's Winograd kernel (enabled and the CPU has AVX2 and
+/// FMA; on AVX-512 CPUs the session's nChw16c activations leave the convolutions to oneDNN's).
 bool winograd_available();
+
+/// Fewest input and output channels for which oneDNN's Winograd is used (conv.cpp; measured with
+/// conv_bench on an AVX-512 CPU).
+inline constexpr int64_t kOneDnnWinogradMinChannels = 16;
 
 }  // namespace ramiel::runtime

@@ -15,6 +15,15 @@ const dnnl::engine& engine() {
   return e;
 }
 
+bool onednn_uses_avx512() {
+  static const bool avx512 = [] {
+    const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+    const auto core = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);  // ISA values are feature bit sets
+    return (isa & core) == core;
+  }();
+  return avx512;
+}
+
 dnnl::memory::data_type data_type(ir::DataType type, const std::string& what) {
   switch (type) {
     case ir::DataType::kFloat32: return dnnl::memory::data_type::f32;

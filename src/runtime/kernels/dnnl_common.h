@@ -24,6 +24,10 @@ namespace ramiel::runtime::dnnl_util {
 /// The process-wide CPU engine (immutable after first use; creation is thread-safe).
 const dnnl::engine& engine();
 
+/// True when oneDNN runs its AVX-512 kernels on this CPU (at least avx512_core, and not capped
+/// lower by ONEDNN_MAX_CPU_ISA): its GEMM then runs twice as wide as ramiel's AVX2 one.
+bool onednn_uses_avx512();
+
 /// oneDNN element type for `type`; throws ramiel::Error(kUnsupported) naming `what` otherwise.
 dnnl::memory::data_type data_type(ir::DataType type, const std::string& what);
 

@@ -45,8 +45,9 @@ struct Epilogue {
 void packed_gemm(const float* a, int64_t m, int64_t lda, const PackedMatrix& b, float* c, int64_t ldc, const Epilogue& epilogue,
                  int threads = 1);
 
-/// True when packed_gemm() can run here (AVX2 and FMA, AVX2 code not turned off) and it is not
-/// turned off (set_packed_gemm_enabled, or the environment variable RAMIEL_NO_PACKED_GEMM).
+/// True when MatMul should use packed_gemm() here: AVX2 and FMA (AVX2 code not turned off), oneDNN
+/// not on AVX-512 (whose GEMM is twice as wide), and not turned off (set_packed_gemm_enabled, or the
+/// environment variable RAMIEL_NO_PACKED_GEMM).
 bool packed_gemm_available();
 
 /// Turns packed_gemm() on or off for kernels created from now on (tests and benchmarks compare).

@@ -171,6 +171,82 @@ TEST(Conv, WideChannelsMultipleOfBlock) {
   }
 }
 
+// A 3x3 convolution in the session's blocked layout, computing `slice` on `threads` OpenMP threads,
+// run once into `y` (only the slice's part is written).
+std::string run_blocked_3x3(const ConvCase& c, const std::vector<ir::Tensor>& inputs, runtime::Layout layout,
+                            runtime::SliceSpec slice, int threads, ir::Tensor& y, runtime::Layout input_layout) {
+  const ir::Node node = conv_node(c);
+  runtime::KernelInit init{node, {}, 13, threads, layout};
+  init.slice = slice;
+  init.activation = runtime::FusedActivation::kRelu;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    runtime::TensorInfo info;
+    info.dtype = ir::DataType::kFloat32;
+    info.dims = inputs[i].dims();
+    if (i == 0) info.layout = input_layout;  // random data: its layout does not matter
+    if (i > 0) info.constant = &inputs[i];
+    init.inputs.push_back(info);
+  }
+  std::unique_ptr<runtime::Kernel> kernel = runtime::find_kernel("Conv", "")(init);
+  if (y.raw() == nullptr) y = ir::Tensor(ir::DataType::kFloat32, kernel->output_infos().at(0).dims);
+  std::vector<ir::Tensor> out = {y};
+  kernel->run(inputs, out);
+  return kernel->implementation();
+}
+
+// Blocked 3x3 convolutions (oneDNN's Winograd on AVX-512 CPUs in nChw16c, ramiel's on AVX2 in
+// nChw8c) give a slice exactly the bits of the same channels of the whole node or refuse to slice,
+// and several OpenMP threads the bits of one: the parallel plans and oneDNN-style threading rely on it.
+TEST(Conv, BlockedSlicesAndThreadsGiveTheWholeKernelsBits) {
+  std::mt19937 rng(21);
+  const runtime::Layout layout = runtime::preferred_activation_layout();
+  if (layout == runtime::Layout::kNhwc) GTEST_SKIP() << "NHWC activations: convolutions are not sliced";
+  struct Shape {
+    int64_t c, k, hw;
+  };
+  int compared = 0, refused = 0;
+  for (Shape s : {Shape{16, 64, 12}, Shape{64, 64, 56}, Shape{128, 128, 28}, Shape{256, 256, 14}, Shape{160, 320, 14},
+                  Shape{448, 384, 8}, Shape{32, 32, 80}, Shape{128, 192, 28}}) {
+    ConvCase c;
+    c.x = {1, s.c, s.hw, s.hw};
+    c.m = s.k;
+    c.kernel = {3, 3};
+    c.strides = {1, 1};
+    c.dilations = {1, 1};
+    c.pads = {1, 1, 1, 1};
+    const std::vector<ir::Tensor> inputs = {random_f32(c.x, rng), random_f32({s.k, s.c, 3, 3}, rng, -0.1f, 0.1f),
+                                            random_f32({s.k}, rng)};
+    for (runtime::Layout in : {layout, runtime::Layout::kPlain}) {
+    ir::Tensor whole;
+    const std::string impl = run_blocked_3x3(c, inputs, layout, {}, 1, whole, in);
+    SCOPED_TRACE(std::to_string(s.c) + "->" + std::to_string(s.k) + " on " + std::to_string(s.hw) + "x" + std::to_string(s.hw) + ": " + impl);
+    const size_t bytes = static_cast<size_t>(whole.size()) * sizeof(float);
+    const int64_t blocks = s.k / (layout == runtime::Layout::kNChw16c ? 16 : 8);
+    for (int count : {2, 3, 4, 6}) {
+      if (count > blocks) continue;
+      ir::Tensor parts;
+      try {
+        for (int k = 0; k < count; ++k) run_blocked_3x3(c, inputs, layout, {k, count}, 1, parts, in);
+      } catch (const Error& e) {
+        // Refusing is allowed (the node then runs whole), a slice with other bits is not.
+        EXPECT_EQ(e.kind(), ErrorKind::kUnsupported) << e.what();
+        ++refused;
+        continue;
+      }
+      EXPECT_EQ(std::memcmp(parts.raw(), whole.raw(), bytes), 0) << count << " slices";
+      ++compared;
+    }
+    for (int threads : {2, 3}) {
+      ir::Tensor many;
+      run_blocked_3x3(c, inputs, layout, {}, threads, many, in);
+      EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), bytes), 0) << threads << " threads";
+    }
+    }
+  }
+  // Most shapes split (only oneDNN's jit_wino_4x3 and slices that would change implementation refuse).
+  EXPECT_GT(compared, refused) << compared << " sliced, " << refused << " refused";
+}
+
 TEST(Conv, OutputInfo) {
   ConvCase c;
   c.x = {1, 4, 10, 10};
