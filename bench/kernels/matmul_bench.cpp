@@ -50,6 +50,10 @@ int main(int argc, char** argv) {
   const int runs = flags.runs, rounds = flags.rounds;
   ramiel::bench::CacheEvictor evict(flags.cold);
   std::mt19937 rng(1);
+  if (!rt::gemm::packed_gemm_available()) {
+    // MatMul then keeps oneDNN's GEMM (AVX-512 CPUs: twice as wide as the packed GEMM's AVX2).
+    fmt::print("The packed GEMM is not used on this CPU (or is turned off): both columns are oneDNN.\n\n");
+  }
   fmt::print("| MatMul | M x K x N | oneDNN ms | ramiel ms | ratio | oneDNN GFLOP/s | ramiel GFLOP/s |\n|---|---|---|---|---|---|---|\n");
   for (const Shape& s : kShapes) {
     ramiel::ir::Node node;
