@@ -88,21 +88,21 @@ ConvSlice slice_conv(const SliceSpec& slice, const TensorInfo& x, const TensorIn
 
 // Whether a convolution may run on oneDNN's Winograd kernel: Winograd switched on, a 2-D 3x3 window,
 // stride 1, dilation 1, one group, constant weights, channels in whole 16-channel blocks (oneDNN's
-// Winograd needs them), not fewer than kOneDnnWinogradMinChannels, and not few on a large image
-// (the rule of ramiel's own kernel, conv_winograd.h).
+// Winograd needs them), and not few of them on a large image (the rule of ramiel's own kernel,
+// conv_winograd.h).
 bool onednn_winograd_candidate(const KernelInit& init, const std::vector<int64_t>& kernel, const WindowGeometry& g,
-                               int64_t groups, int64_t out_channels) {
+                               int64_t groups, int64_t out_channels) {  // the whole node's
   const TensorInfo& x = init.inputs[0];
   if (!winograd_enabled() || kernel != std::vector<int64_t>{3, 3} || groups != 1) return false;
   if (init.inputs[1].constant == nullptr || x.dims.size() != 4) return false;
   for (size_t d = 0; d < 2; ++d) {
     if (g.strides[d] != 1 || g.dilations[d] != 1) return false;
   }
-  const int64_t c = x.dims[1], k = init.inputs[1].dims[0];
-  if (c % 16 != 0 || out_channels % 16 != 0 || std::min(c, out_channels) < kOneDnnWinogradMinChannels) return false;
+  const int64_t c = x.dims[1];
+  if (c % 16 != 0 || out_channels % 16 != 0) return false;
   // Few channels on a large image: the transforms outweigh the saved multiplications (inception_v3's
   // 32->32 and 32->64 on 147x147: 1.08x-1.2x of the direct convolution's time).
-  return c * k >= kWinogradSmallProduct || x.dims[2] * x.dims[3] <= kWinogradLargeImage;
+  return c * out_channels >= kWinogradSmallProduct || x.dims[2] * x.dims[3] <= kWinogradLargeImage;
 }
 
 // oneDNN's Winograd implementations (impl_info_str prefixes) that the kernel uses.
@@ -203,35 +203,38 @@ class ConvKernel final : public Kernel {
         return dnnl::convolution_forward::primitive_desc(desc, attr, dnnl_util::engine());
       };
       std::optional<dnnl::convolution_forward::primitive_desc> winograd;
-      if (onednn_winograd_candidate(init, kernel, g, part.groups, ms)) {
+      if (onednn_winograd_candidate(init, kernel, g, part.groups, m)) {
         // oneDNN's Winograd (AVX-512 only in 2.6; its `auto` never picks it) where it has a jit
         // implementation for these formats and post-ops; else the direct convolution below. A
         // slice must give the bits of the whole node: it runs Winograd only where the whole node
         // runs jit_fp32_wino_2x3 and the slice gets it too (other implementations, and
         // jit_wino_4x3 on fewer channels, add in another order), and is refused otherwise.
-        const auto implementation = [&](const dnnl::memory::desc& src, const dnnl::memory::desc& dst,
-                                        const dnnl::memory::desc* weights = nullptr, const dnnl::memory::desc* bias = nullptr) -> std::string {
+        const auto try_winograd = [&](const dnnl::memory::desc& src, const dnnl::memory::desc& dst, const dnnl::memory::desc* weights = nullptr,
+                                      const dnnl::memory::desc* bias = nullptr) -> std::optional<dnnl::convolution_forward::primitive_desc> {
           try {
-            return make_pd(src, dst, dnnl::algorithm::convolution_winograd, weights, bias).impl_info_str();
+            return make_pd(src, dst, dnnl::algorithm::convolution_winograd, weights, bias);
           } catch (const dnnl::error&) {
-            return {};
+            return std::nullopt;
           }
         };
-        const std::string whole = implementation(x_conv, y_conv);
-        const bool is_winograd = whole.starts_with(kWinograd2x3) || whole.starts_with(kWinograd4x3);
-        if (!init.slice.whole() && is_winograd) {
+        const auto implementation = [](const auto& pd) { return pd ? std::string(pd->impl_info_str()) : std::string(); };
+        const auto is_winograd = [](const std::string& impl) { return impl.starts_with(kWinograd2x3) || impl.starts_with(kWinograd4x3); };
+        if (ms % 16 == 0) winograd = try_winograd(x_conv, y_conv);
+        const std::string mine = implementation(winograd);
+        if (!is_winograd(mine)) winograd.reset();
+        if (!init.slice.whole()) {
           const dnnl::memory::desc whole_y = y_as_is ? dnnl_util::md(y) : dnnl::memory::desc(dnnl_util::dims(y.dims), f32, Tag::any);
           const dnnl::memory::desc whole_w(dnnl_util::dims(w.dims), f32, Tag::any);
           const dnnl::memory::desc whole_b = b != nullptr ? dnnl::memory::desc({m}, f32, Tag::x) : dnnl::memory::desc();
-          const std::string whole_node = implementation(x_conv, whole_y, &whole_w, &whole_b);
-          if (whole_node.starts_with(kWinograd4x3)) {
-            throw Error(ErrorKind::kUnsupported, what + ": oneDNN's " + whole_node + " gives slices other bits than the whole convolution");
-          }
-          if (!whole_node.starts_with(kWinograd2x3) || !whole.starts_with(kWinograd2x3)) {
-            throw Error(ErrorKind::kUnsupported, what + ": a slice would run " + whole + ", the whole convolution " + whole_node);
+          const std::string whole = implementation(try_winograd(x_conv, whole_y, &whole_w, &whole_b));
+          if (!is_winograd(whole)) {
+            winograd.reset();  // the whole node runs the direct convolution: so does the slice
+          } else if (!whole.starts_with(kWinograd2x3) || !mine.starts_with(kWinograd2x3)) {
+            throw Error(ErrorKind::kUnsupported, what + ": the whole convolution runs oneDNN's " + whole + ", a slice " +
+                                                     (winograd ? mine : std::string("the direct one")) +
+                                                     " (a slice gives the whole node's bits only on " + std::string(kWinograd2x3) + ")");
           }
         }
-        if (is_winograd) winograd = make_pd(x_conv, y_conv, dnnl::algorithm::convolution_winograd);
       }
       dnnl::convolution_forward::primitive_desc pd = winograd ? *winograd : make_pd(x_conv, y_conv);
       // Mixed formats (e.g. a blocked src with a plain dst whose channels are not whole blocks) may

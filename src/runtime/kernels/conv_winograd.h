@@ -43,8 +43,4 @@ bool winograd_enabled();
 /// FMA; on AVX-512 CPUs the session's nChw16c activations leave the convolutions to oneDNN's).
 bool winograd_available();
 
-/// Fewest input and output channels for which oneDNN's Winograd is used (conv.cpp; measured with
-/// conv_bench on an AVX-512 CPU).
-inline constexpr int64_t kOneDnnWinogradMinChannels = 16;
-
 }  // namespace ramiel::runtime
