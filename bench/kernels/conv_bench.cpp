@@ -4,7 +4,7 @@
 // rounds in one process. Prints medians and the ratio; with --cold a 64 MiB buffer is
 // walked before every run, as the other layers of a model would evict the weights.
 //
-//   ninja -C build conv_bench && build/bench/kernels/conv_bench [--runs N] [--rounds R] [--cold]
+//   ninja -C build conv_bench && build/bench/kernels/conv_bench [--runs N] [--rounds R] [--threads T] [--cold]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -77,14 +77,14 @@ double milliseconds_of(Prepared& p, const std::vector<Tensor>& inputs, ramiel::b
 int main(int argc, char** argv) {
   ramiel::bench::BenchFlags flags;
   if (!ramiel::bench::parse_bench_flags(argc, argv, true, flags)) {
-    fmt::print(stderr, "usage: conv_bench [--runs N] [--rounds R] [--cold]\n");
+    fmt::print(stderr, "usage: conv_bench [--runs N] [--rounds R] [--threads T] [--cold]\n");
     return 2;
   }
   const int runs = flags.runs, rounds = flags.rounds;
   ramiel::bench::CacheEvictor evict(flags.cold);
   std::mt19937 rng(1);
   const rt::Layout layout = rt::preferred_activation_layout();
-  fmt::print("activations {}\n\n", rt::to_string(layout));
+  fmt::print("activations {}, {} thread(s) per kernel\n\n", rt::to_string(layout), flags.threads);
   fmt::print("| convolution | C->K | HxW | direct ms | Winograd ms | ratio | direct GFLOP/s | Winograd GFLOP/s* | Winograd kernel |\n|---|---|---|---|---|---|---|---|---|\n");
   for (const Shape& s : kShapes) {
     ramiel::ir::Node node;
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
                                   random_tensor({s.k}, rng)};
     auto prepare = [&](bool winograd) {
       rt::set_winograd_enabled(winograd);
-      rt::KernelInit init{node, {}, 13, 1, layout};
+      rt::KernelInit init{node, {}, 13, flags.threads, layout};
       for (size_t i = 0; i < inputs.size(); ++i) {
         rt::TensorInfo info;
         info.dtype = DataType::kFloat32;

@@ -44,10 +44,11 @@ class CacheEvictor {
 /// Runs per round, rounds, and whether --cold was given.
 struct BenchFlags {
   int runs = 20, rounds = 5;
+  int threads = 1;  ///< OpenMP threads each kernel may use (KernelInit::threads)
   bool cold = false;
 };
 
-/// Parses --runs N, --rounds R and (if `allow_cold`) --cold; false on anything else.
+/// Parses --runs N, --rounds R, --threads T and (if `allow_cold`) --cold; false on anything else.
 inline bool parse_bench_flags(int argc, char** argv, bool allow_cold, BenchFlags& flags) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -55,6 +56,8 @@ inline bool parse_bench_flags(int argc, char** argv, bool allow_cold, BenchFlags
       flags.runs = std::max(1, std::stoi(argv[++i]));
     } else if (a == "--rounds" && i + 1 < argc) {
       flags.rounds = std::max(1, std::stoi(argv[++i]));
+    } else if (a == "--threads" && i + 1 < argc) {
+      flags.threads = std::max(1, std::stoi(argv[++i]));
     } else if (a == "--cold" && allow_cold) {
       flags.cold = true;
     } else {

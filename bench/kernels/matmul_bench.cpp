@@ -2,7 +2,7 @@
 // against oneDNN's matmul (gemm:jit on AVX2), one thread, alternating rounds in one process;
 // --cold walks 64 MiB before every run (a model's weights come from memory).
 //
-//   ninja -C build matmul_bench && build/bench/kernels/matmul_bench [--runs N] [--rounds R] [--cold]
+//   ninja -C build matmul_bench && build/bench/kernels/matmul_bench [--runs N] [--rounds R] [--threads T] [--cold]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,7 +44,7 @@ const std::vector<Shape> kShapes = {
 int main(int argc, char** argv) {
   ramiel::bench::BenchFlags flags;
   if (!ramiel::bench::parse_bench_flags(argc, argv, true, flags)) {
-    fmt::print(stderr, "usage: matmul_bench [--runs N] [--rounds R] [--cold]\n");
+    fmt::print(stderr, "usage: matmul_bench [--runs N] [--rounds R] [--threads T] [--cold]\n");
     return 2;
   }
   const int runs = flags.runs, rounds = flags.rounds;
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     const Tensor bias = random_tensor({s.n}, rng);
     auto prepare = [&](bool own) {
       rt::gemm::set_packed_gemm_enabled(own);
-      rt::KernelInit init{node, {}, 13, 1, rt::Layout::kPlain};
+      rt::KernelInit init{node, {}, 13, flags.threads, rt::Layout::kPlain};
       for (size_t i = 0; i < inputs.size(); ++i) {
         rt::TensorInfo info;
         info.dtype = DataType::kFloat32;

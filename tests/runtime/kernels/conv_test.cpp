@@ -238,8 +238,12 @@ TEST(Conv, BlockedSlicesAndThreadsGiveTheWholeKernelsBits) {
     }
     for (int threads : {2, 3}) {
       ir::Tensor many;
-      run_blocked_3x3(c, inputs, layout, {}, threads, many, in);
-      EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), bytes), 0) << threads << " threads";
+      const std::string threaded = run_blocked_3x3(c, inputs, layout, {}, threads, many, in);
+      EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), bytes), 0) << threads << " threads: " << threaded;
+      // oneDNN's jit_fp32_wino_2x3 on a small image runs as one output-channel slice per thread.
+      if (impl.starts_with("jit_fp32_wino_2x3") && s.hw <= 16 && blocks >= threads) {
+        EXPECT_NE(threaded.find("slices on OpenMP threads"), std::string::npos) << threaded;
+      }
     }
     }
   }
