@@ -11,13 +11,22 @@
 // vectorised max/sum over whole pixels; plain NCHW is the same loop with one channel per pixel
 // (oneDNN 2.6 runs plain pooling as simple_nchw, 10x slower than its jit code). Measured on AVX2 it is about 3x faster than oneDNN 2.6's
 // jit pooling (googlenet's first 3x3/2 max pool, 64x112x112: 0.25 ms vs 0.72 ms in nChw8c and
-// 0.80 ms in NHWC; the other max pools of googlenet and squeezenet alike).
+// 0.80 ms in NHWC; the other max pools of googlenet and squeezenet alike). Where oneDNN runs its
+// AVX-512 code the loop is kept for plain NCHW only: there oneDNN's jit pooling is the faster one
+// (Zen 5, nChw16c, one thread: googlenet's 13 max pools 1.04 -> 0.54 ms in total, inception_v3's
+// 9 average pools 0.90 -> 0.48, squeezenet1_0's 3 max pools 0.47 -> 0.34).
+//
+// Slices (KernelInit::slice) split a batch's channel planes: runs of whole channel blocks, one
+// contiguous part of the tensor each, on either path. On several threads (KernelInit::threads) a
+// pool runs as one such slice per OpenMP thread: oneDNN 2.6's own threading of a batch-1 pool was
+// slower on two threads than on one (googlenet's max pools: 0.54 ms on one, 0.74 on two).
 //
 // On a CPU with AVX2 the same loops run from an AVX2 build (cpu_features.h; about 1.2x faster),
 // and blocked stride-1 windows (the 3x3/1 pools inside inception blocks) go pixel by pixel with
 // the pixel in registers (1.25x-1.6x faster than rows there), with the same bits as the baseline
 // build: both add the taps in the same order and scale by the same precomputed reciprocal.
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -27,11 +36,28 @@
 #include "runtime/kernel.h"
 #include "runtime/kernels/cpu_features.h"
 #include "runtime/kernels/dnnl_common.h"
+#include "runtime/kernels/pool.h"
+#include "runtime/kernels/thread_slices.h"
 #include "runtime/kernels/window_geometry.h"
 #include "runtime/layout.h"
 
 namespace ramiel::runtime {
 namespace {
+
+std::atomic<PoolCode>& pool_code_switch() {
+  static std::atomic<PoolCode> code{PoolCode::kAuto};
+  return code;
+}
+
+/// Whether ramiel's loops pool a `layout` tensor on one thread.
+bool own_loops_for(Layout layout) {
+  switch (pool_code()) {
+    case PoolCode::kLoops: return true;
+    case PoolCode::kOneDnn: return false;
+    case PoolCode::kAuto: break;
+  }
+  return layout == Layout::kPlain || !dnnl_util::onednn_uses_avx512();
+}
 
 using dnnl_util::BoundPrimitive;
 
@@ -271,8 +297,9 @@ class PoolKernel final : public Kernel {
     const bool include_pad = kind == PoolKind::kAverage && node.attr_int("count_include_pad", 0) != 0;
     const bool overhang = std::any_of(g.overhang.begin(), g.overhang.end(), [](int64_t v) { return v > 0; });
     const bool dense = std::all_of(g.dilations.begin(), g.dilations.end(), [](int64_t d) { return d == 1; });
-    if ((kind == PoolKind::kMax || kind == PoolKind::kAverage) && x.dtype == ir::DataType::kFloat32 &&
-        x.dims.size() == 4 && y.layout == x.layout && dense && threads_ == 1) {
+    const bool planes = (kind == PoolKind::kMax || kind == PoolKind::kAverage) && x.dtype == ir::DataType::kFloat32 &&
+                        x.dims.size() == 4 && y.layout == x.layout && dense;
+    if (planes && threads_ == 1 && own_loops_for(x.layout)) {
       const int64_t vector = x.layout == Layout::kNhwc ? x.dims[1] : x.layout == Layout::kPlain ? 1 : channel_block(x.layout);
       // A slice pools a contiguous run of the [images][H][W][V] planes (channel blocks).
       const int64_t images = x.dims[0] * (x.dims[1] / vector);
@@ -286,8 +313,22 @@ class PoolKernel final : public Kernel {
                                            : select_plane_pool<false>(vector, cpu::use_avx2());
       return;
     }
+    // oneDNN's slice: batch 1, whole channel blocks (contiguous in plain and blocked layouts).
+    ir::Dims x_part = x.dims, y_part = y_dims;
     if (!init.slice.whole()) {
-      throw Error(ErrorKind::kUnsupported, what + ": cannot compute " + init.slice.describe() + " (only 2-D float pools without dilation split)");
+      const auto refuse = [&](const std::string& why) {
+        throw Error(ErrorKind::kUnsupported, what + ": cannot compute " + init.slice.describe() + " (" + why + ")");
+      };
+      if (!planes || (include_pad && overhang)) refuse("only 2-D float pools without dilation split");
+      if (x.dims[0] != 1 || x.layout == Layout::kNhwc) refuse("channel slices are contiguous only in batch-1 plain or blocked tensors");
+      const int64_t block = x.layout == Layout::kPlain ? 1 : channel_block(x.layout);
+      const int64_t blocks = (x.dims[1] + block - 1) / block;
+      if (blocks < init.slice.count) refuse(std::to_string(blocks) + " channel blocks");
+      const auto [b0, b1] = slice_range(blocks, init.slice.index, init.slice.count);
+      const int64_t c0 = b0 * block, c1 = std::min(x.dims[1], b1 * block);
+      x_part[1] = y_part[1] = c1 - c0;
+      x_offset_ = static_cast<size_t>(c0 * x.dims[2] * x.dims[3]) * sizeof(float);
+      y_offset_ = static_cast<size_t>(c0 * y_dims[2] * y_dims[3]) * sizeof(float);
     }
     if (include_pad && overhang) {
       loop_ = true;
@@ -305,8 +346,8 @@ class PoolKernel final : public Kernel {
     // sees one format (and picks its jit implementation).
     Layout y_layout = y.layout;
     if (y_dims.size() == 4 && y_dims[2] * y_dims[3] == 1) y_layout = x.layout;
-    dnnl::memory::desc x_md = dnnl_util::md(x);
-    dnnl::memory::desc y_md = dnnl_util::md(y_dims, y.dtype, y_layout);
+    dnnl::memory::desc x_md = dnnl_util::md(x_part, x.dtype, x.layout);
+    dnnl::memory::desc y_md = dnnl_util::md(y_part, y.dtype, y_layout);
     dnnl::memory::dims strides(g.strides.begin(), g.strides.end()), kernel(g.kernel.begin(), g.kernel.end()), dil,
         pl(g.pad_begin.begin(), g.pad_begin.end()), pr;
     for (int64_t d : g.dilations) dil.push_back(d - 1);
@@ -338,8 +379,8 @@ class PoolKernel final : public Kernel {
       average_loop(inputs[0].data<float>(), outputs[0].data<float>());
       return;
     }
-    pool_.set(src_arg_, inputs[0].raw());
-    pool_.set(dst_arg_, outputs[0].raw());
+    pool_.set(src_arg_, static_cast<const std::byte*>(inputs[0].raw()) + x_offset_);
+    pool_.set(dst_arg_, static_cast<std::byte*>(outputs[0].raw()) + y_offset_);
     pool_.execute(stream_);
   }
 
@@ -399,6 +440,7 @@ class PoolKernel final : public Kernel {
   PlanePoolFn plane_pool_ = nullptr;    // our 2-D loop for this layout and CPU; null: oneDNN or loop_
   BoundPrimitive pool_;
   int src_arg_ = -1, dst_arg_ = -1;
+  size_t x_offset_ = 0, y_offset_ = 0;  // bytes to a slice's first channel (oneDNN path)
   WindowGeometry geometry_;
   ir::Dims x_dims_, y_dims_;
   Layout x_layout_ = Layout::kPlain, y_layout_ = Layout::kPlain;
@@ -407,12 +449,18 @@ class PoolKernel final : public Kernel {
 
 }  // namespace
 
-/// Factory for MaxPool (see kernels.def).
+void set_pool_code(PoolCode code) { pool_code_switch().store(code, std::memory_order_relaxed); }
+PoolCode pool_code() { return pool_code_switch().load(std::memory_order_relaxed); }
+
+/// Factory for MaxPool (see kernels.def): on several threads, one slice per OpenMP thread where
+/// the pool splits.
 std::unique_ptr<Kernel> create_max_pool_kernel(const KernelInit& init) {
+  if (auto sliced = create_thread_sliced_kernel(create_max_pool_kernel, init)) return sliced;
   return std::make_unique<PoolKernel>(init, PoolKind::kMax);
 }
-/// Factory for AveragePool (see kernels.def).
+/// Factory for AveragePool (see kernels.def), sliced over threads as MaxPool.
 std::unique_ptr<Kernel> create_average_pool_kernel(const KernelInit& init) {
+  if (auto sliced = create_thread_sliced_kernel(create_average_pool_kernel, init)) return sliced;
   return std::make_unique<PoolKernel>(init, PoolKind::kAverage);
 }
 /// Factory for GlobalAveragePool (see kernels.def).

@@ -12,13 +12,16 @@ struct LayoutOptions {
   runtime::Layout output = runtime::Layout::kPlain;  ///< KernelInit::output_layout.
   std::vector<bool> constant;                        ///< Per input: seen as a constant.
   int64_t opset = 13;                                ///< Node opset.
+  int threads = 1;                                   ///< KernelInit::threads.
+  runtime::SliceSpec slice;                          ///< KernelInit::slice (the rest of the output stays zero).
 };
 
 /// Creates `node`'s kernel with input 0 stored in `options.input` (plain where that layout is not
 /// valid for its dims) and runs it; converts the output back to plain. Inputs and the returned
 /// output are plain tensors.
 inline ir::Tensor run_with_layout(const ir::Node& node, const std::vector<ir::Tensor>& inputs, const LayoutOptions& options) {
-  runtime::KernelInit init{node, {}, options.opset, 1, options.output};
+  runtime::KernelInit init{node, {}, options.opset, options.threads, options.output};
+  init.slice = options.slice;
   std::vector<ir::Tensor> stored = inputs;
   for (size_t i = 0; i < inputs.size(); ++i) {
     runtime::TensorInfo info;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "runtime/kernels/cpu_features.h"
+#include "runtime/kernels/pool.h"
 #include "runtime/kernels/layout_test_support.h"
 
 namespace ramiel::testing {
@@ -139,6 +140,7 @@ TEST(Pool, Avx2LoopGivesTheBaselineBits) {
   // loop of their own); they must give exactly the bits of the baseline loops (same tap order,
   // same divisors), NaNs, infinities and signed zeros included.
   if (!runtime::cpu::use_avx2()) GTEST_SKIP() << "this CPU (or RAMIEL_NO_AVX2) runs the baseline loops only";
+  runtime::set_pool_code(runtime::PoolCode::kLoops);  // blocked layouts would run oneDNN where it runs AVX-512
   const runtime::Layout layouts[] = {runtime::Layout::kNChw8c, runtime::Layout::kNChw16c, runtime::Layout::kNhwc,
                                      runtime::Layout::kPlain};
   std::mt19937 rng(59);
@@ -169,6 +171,55 @@ TEST(Pool, Avx2LoopGivesTheBaselineBits) {
       if (input == &x) expect_tensor_near(fast, reference_pool(c, x), 1e-5, 1e-5);
     }
   }
+  runtime::set_pool_code(runtime::PoolCode::kAuto);
+}
+
+// Slices of a pool (runs of channel blocks) and pools on several threads (one slice per OpenMP
+// thread) give exactly the whole pool's bits, on ramiel's loops and on oneDNN alike.
+TEST(Pool, SlicesAndThreadsGiveTheWholeBits) {
+  const runtime::Layout blocked = runtime::preferred_activation_layout() == runtime::Layout::kNChw8c ? runtime::Layout::kNChw8c
+                                                                                                   : runtime::Layout::kNChw16c;
+  std::mt19937 rng(61);
+  int sliced = 0;
+  for (runtime::PoolCode code : {runtime::PoolCode::kAuto, runtime::PoolCode::kLoops, runtime::PoolCode::kOneDnn}) {
+    runtime::set_pool_code(code);
+    for (int iter = 0; iter < 24; ++iter) {
+      PoolCase c = random_case(rng, 4, iter % 2 == 0);
+      const runtime::Layout layout = iter % 3 == 0 ? runtime::Layout::kPlain : blocked;
+      c.x[0] = 1;
+      c.x[1] = runtime::channel_block(blocked) * (2 + iter % 3);
+      std::fill(c.dilations.begin(), c.dilations.end(), 1);
+      if (c.ceil && c.include_pad) c.ceil = false;  // that case runs a loop of its own, unsplit
+      SCOPED_TRACE(std::string(c.max ? "MaxPool" : "AveragePool") + " x " + ir::to_string(c.x) + " k " + ir::to_string(c.kernel) +
+                   " s " + ir::to_string(c.strides) + " pads " + ir::to_string(c.pads) + " " + c.auto_pad + " layout " +
+                   std::string(runtime::to_string(layout)) + " code " + std::to_string(static_cast<int>(code)));
+      const ir::Tensor x = random_f32(c.x, rng);
+      LayoutOptions o;
+      o.input = o.output = layout;
+      const ir::Tensor whole = run_with_layout(pool_node(c), {x}, o);
+      const size_t bytes = static_cast<size_t>(whole.size()) * sizeof(float);
+      for (int threads : {2, 3}) {
+        LayoutOptions t = o;
+        t.threads = threads;
+        const ir::Tensor many = run_with_layout(pool_node(c), {x}, t);
+        EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), bytes), 0) << threads << " threads";
+      }
+      for (int count : {2, 3}) {
+        ir::Tensor parts(ir::DataType::kFloat32, whole.dims());
+        std::memset(parts.raw(), 0, bytes);
+        for (int k = 0; k < count; ++k) {
+          LayoutOptions p = o;
+          p.slice = {k, count};
+          const ir::Tensor part = run_with_layout(pool_node(c), {x}, p);  // zeros outside slice k
+          for (int64_t i = 0; i < part.size(); ++i) parts.data<float>()[i] += part.data<float>()[i];
+        }
+        EXPECT_EQ(std::memcmp(parts.raw(), whole.raw(), bytes), 0) << count << " slices";
+        ++sliced;
+      }
+    }
+  }
+  runtime::set_pool_code(runtime::PoolCode::kAuto);
+  EXPECT_GT(sliced, 0);
 }
 
 TEST(Pool, Random1dAnd3d) {
