@@ -742,8 +742,8 @@ class Builder {
   // The Add of a residual to `conv`'s output (its only consumer, not a graph output) when the
   // residual already exists in the activation layout with the output's dims, and is computed by
   // an ancestor of the Conv (or is a graph input): then the Conv may read it without a new
-  // dependency that the parallel plan did not order. With the Relu after the Add, if it is the
-  // Add's only consumer.
+  // dependency that the parallel plan did not order. In a serial-order program any residual
+  // computed before the Conv will do. With the Relu after the Add, if it is the Add's only consumer.
   std::optional<Residual> fusable_residual(const ir::Node& conv) const {
     if (conv.outputs.size() != 1 || conv.inputs.size() > 3) return std::nullopt;
     const ir::Node* add = only_consumer(conv.outputs[0]);
@@ -757,7 +757,9 @@ class Builder {
       return std::nullopt;  // (a residual broadcast along some dim is not one)
     }
     const ir::NodeId producer = g_.value(r).producer;
-    if (producer != ir::kNone && !is_ancestor(producer, conv.id)) return std::nullopt;
+    // In program order the residual is computed before the Conv once it is known here; a parallel
+    // plan runs the two producers in any order unless one is an ancestor of the other.
+    if (!o_.serial_order && producer != ir::kNone && !is_ancestor(producer, conv.id)) return std::nullopt;
     Residual residual{add->id, input, r};
     const ir::Node* relu = only_consumer(add->outputs[0]);
     if (relu != nullptr && relu->op_type == "Relu" && relu->inputs.size() == 1) residual.relu = relu->id;

@@ -111,6 +111,10 @@ struct BuildOptions {
   /// part of the output. A node whose kernel cannot compute such slices runs whole (see
   /// Program::split_nodes for what was split).
   std::map<ir::NodeId, int> slices;
+  /// The steps run one after another in program order (a serial session, or oneDNN's threading):
+  /// then a residual Add may fuse into the later of its two producing Convs (ResNet's downsample
+  /// blocks), not only into a Conv its other input is an ancestor of, as a parallel plan needs.
+  bool serial_order = false;
 };
 
 /// Creates every kernel in topological order (propagating dtype, dims, constants and layouts),

@@ -45,6 +45,7 @@ Session::Session(ir::Graph graph, const SessionOptions& options)
     for (const auto& [node, count] : options.schedule->split_nodes()) build.slices[node] = count;
   }
   build.threads = parallel ? 1 : std::max(1, options.kernel_threads);
+  build.serial_order = !parallel;
   program_ = build_program(*graph_, build);
 
   // Memory: one arena, buffers placed by lifetime: in serial step order, or under the parallel
