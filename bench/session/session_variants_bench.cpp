@@ -4,9 +4,14 @@
 // instead of ramiel's Winograd kernel (RAMIEL_NO_WINOGRAD=1), with oneDNN's matmul instead of
 // ramiel's packed GEMM (RAMIEL_NO_PACKED_GEMM=1), and with ramiel's own loops in their baseline
 // (SSE2) build instead of the AVX2 build that a CPU with AVX2 runs (RAMIEL_NO_AVX2=1: this also
-// turns off the Winograd kernel and the packed GEMM, which need AVX2).
+// turns off the Winograd kernel and the packed GEMM, which need AVX2), without thread slices (each
+// kernel on its own threading; only with --threads above 1), and with pools on ramiel's own loops
+// instead of oneDNN's where oneDNN runs AVX-512 (PoolCode::kLoops).
 //
-//   build/bench/session/session_variants_bench MODEL_DIR... [--repeat N]
+// --threads T runs every session in serial order with T OpenMP threads per kernel (what `ramiel
+// run --threading onednn` runs); the default is one.
+//
+//   build/bench/session/session_variants_bench MODEL_DIR... [--repeat N] [--threads T]
 //
 // MODEL_DIR holds model.onnx and test_data_set_0/input_K.pb (the zoo's layout). Prints one line
 // per model: node counts and the median of each variant.
@@ -25,6 +30,8 @@
 #include "runtime/kernels/conv_winograd.h"
 #include "runtime/kernels/cpu_features.h"
 #include "runtime/kernels/packed_gemm.h"
+#include "runtime/kernels/pool.h"
+#include "runtime/kernels/thread_slices.h"
 #include "runtime/session.h"
 
 namespace {
@@ -46,7 +53,7 @@ size_t live_nodes(const ir::Graph& g) {
   return static_cast<size_t>(std::count_if(g.nodes().begin(), g.nodes().end(), [](const ir::Node& n) { return !n.removed; }));
 }
 
-void bench_model(const std::filesystem::path& dir, int repeat) {
+void bench_model(const std::filesystem::path& dir, int repeat, int threads) {
   ir::Graph raw = ir::import_onnx_file((dir / "model.onnx").string());
   ir::Graph pruned = raw;
   passes::pruning_pipeline().run(pruned);
@@ -54,23 +61,32 @@ void bench_model(const std::filesystem::path& dir, int repeat) {
   for (size_t i = 0; i < raw.inputs().size(); ++i) {
     inputs.push_back(ir::load_tensor_file((dir / "test_data_set_0" / fmt::format("input_{}.pb", i)).string()).tensor);
   }
-  runtime::SessionOptions unfused;
+  runtime::SessionOptions options;
+  options.kernel_threads = threads;
+  runtime::SessionOptions unfused = options;
   unfused.fuse_activations = false;
-  runtime::SessionOptions copying;
+  runtime::SessionOptions copying = options;
   copying.concat_in_place = false;
-  runtime::Session base(pruned), no_prune(raw), no_fuse(pruned, unfused), concat_copies(pruned, copying);
-  runtime::set_winograd_enabled(false);  // read when kernels are created, like the AVX2 switch
-  runtime::Session onednn_conv(pruned);
+  runtime::Session base(pruned, options), no_prune(raw, options), no_fuse(pruned, unfused), concat_copies(pruned, copying);
+  runtime::set_winograd_enabled(false);  // read when kernels are created, like the other switches
+  runtime::Session onednn_conv(pruned, options);
   runtime::set_winograd_enabled(true);
   runtime::gemm::set_packed_gemm_enabled(false);
-  runtime::Session onednn_matmul(pruned);
+  runtime::Session onednn_matmul(pruned, options);
   runtime::gemm::set_packed_gemm_enabled(true);
   const bool avx2 = runtime::cpu::use_avx2();
-  runtime::cpu::set_avx2_enabled(false);  // kernels read it when they are created
-  runtime::Session baseline_loops(pruned);
+  runtime::cpu::set_avx2_enabled(false);
+  runtime::Session baseline_loops(pruned, options);
   runtime::cpu::set_avx2_enabled(avx2);
-  constexpr int kVariants = 7;
-  runtime::Session* sessions[kVariants] = {&base, &no_prune, &no_fuse, &concat_copies, &onednn_conv, &onednn_matmul, &baseline_loops};
+  runtime::set_thread_slices_enabled(false);
+  runtime::Session no_thread_slices(pruned, options);
+  runtime::set_thread_slices_enabled(true);
+  runtime::set_pool_code(runtime::PoolCode::kLoops);
+  runtime::Session pool_loops(pruned, options);
+  runtime::set_pool_code(runtime::PoolCode::kAuto);
+  constexpr int kVariants = 9;
+  runtime::Session* sessions[kVariants] = {&base,          &no_prune,      &no_fuse,          &concat_copies, &onednn_conv,
+                                           &onednn_matmul, &baseline_loops, &no_thread_slices, &pool_loops};
   std::vector<double> ms[kVariants];
   for (int i = 0; i < 3; ++i) {
     for (auto* s : sessions) s->run(inputs);
@@ -85,7 +101,13 @@ void bench_model(const std::filesystem::path& dir, int repeat) {
                                 st.concats_in_place, b);
   for (int v = 1; v < kVariants; ++v) {
     const double m = median(ms[v]);
-    row += v == kVariants - 1 && !avx2 ? " (no AVX2 here) |" : fmt::format(" {:.2f} ({:+.1f}%) |", m, 100 * (m / b - 1));
+    if (v == 6 && !avx2) {
+      row += " (no AVX2 here) |";
+    } else if (v == 7 && threads == 1) {
+      row += " (one thread) |";
+    } else {
+      row += fmt::format(" {:.2f} ({:+.1f}%) |", m, 100 * (m / b - 1));
+    }
   }
   fmt::print("{}\n", row);
 }
@@ -93,27 +115,29 @@ void bench_model(const std::filesystem::path& dir, int repeat) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int repeat = 20;
+  int repeat = 20, threads = 1;
   std::vector<std::string> dirs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, std::stoi(argv[++i]));
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads = std::max(1, std::stoi(argv[++i]));
     } else {
       dirs.push_back(a);
     }
   }
   if (dirs.empty()) {
-    fmt::print(stderr, "usage: session_variants_bench MODEL_DIR... [--repeat N]\n");
+    fmt::print(stderr, "usage: session_variants_bench MODEL_DIR... [--repeat N] [--threads T]\n");
     return 2;
   }
   fmt::print(
       "| model | nodes (imported -> pruned) | fused activations, biases, residuals and LayerNorms | Concats in place | default ms | "
       "without pruning ms | without fusion ms | Concats copying ms | oneDNN convolutions (no Winograd) ms | oneDNN matmul (no packed GEMM) ms | "
-      "baseline loops (no AVX2) ms |\n");
-  fmt::print("|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "baseline loops (no AVX2) ms | no thread slices ms | pools on ramiel's loops ms |\n");
+  fmt::print("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   try {
-    for (const auto& d : dirs) bench_model(d, repeat);
+    for (const auto& d : dirs) bench_model(d, repeat, threads);
   } catch (const ramiel::Error& e) {
     fmt::print(stderr, "session_variants_bench: {}\n", e.what());
     return 1;
