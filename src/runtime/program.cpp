@@ -13,12 +13,17 @@
 #include "ramiel/error.h"
 #include "runtime/constant_folding.h"
 #include "runtime/kernels/registry.h"
+#include "runtime/kernels/thread_slices.h"
 #include "runtime/kernels/window_geometry.h"
 #include "runtime/layout.h"
 #include "runtime/row_slicing.h"
 
 namespace ramiel::runtime {
 namespace {
+
+// Elementwise outputs from this many elements on run as one band per thread in oneDNN-threaded
+// programs (below it, waking the second thread costs about what it saves).
+constexpr int64_t kThreadSlicedMinElements = int64_t{1} << 16;
 
 size_t index_of(Layout l) { return static_cast<size_t>(l); }
 
@@ -409,6 +414,7 @@ class Builder {
         kernel = find_kernel("Identity", "")(view);
       } else {
         kernel = slices.empty() ? find_kernel(node.op_type, node.domain)(init) : std::move(slices.front());
+        if (slices.empty()) kernel = thread_sliced_elementwise(node, init, std::move(kernel));
       }
     } catch (const Error& e) {
       rethrow_tagged(e, node);
@@ -832,6 +838,29 @@ class Builder {
 
   // The slice kernels of `node` when options ask to split it and its kernel can compute every
   // slice (one static output, not a view); empty otherwise, and the node runs whole.
+  // On several threads, a large elementwise node (ramiel's loops: one thread each) as one band of
+  // rows per OpenMP thread (BERT's residual, mask and scale operations); `whole` otherwise.
+  std::unique_ptr<Kernel> thread_sliced_elementwise(const ir::Node& node, const KernelInit& init, std::unique_ptr<Kernel> whole) {
+    if (init.threads < 2 || !thread_slices_enabled() || !is_elementwise_op(node.op_type) || node.outputs.size() != 1) return whole;
+    const auto& infos = whole->output_infos();
+    if (infos.size() != 1 || infos[0].dynamic || ir::element_count(infos[0].dims) < kThreadSlicedMinElements) return whole;
+    const KernelFactory factory = find_kernel(node.op_type, node.domain);
+    const Kernel& decides_rows = *whole;
+    std::vector<std::unique_ptr<Kernel>> bands;
+    try {
+      for (int k = 0; k < init.threads; ++k) {
+        KernelInit part = init;
+        part.threads = 1;
+        part.slice = SliceSpec{k, init.threads};
+        bands.push_back(create_row_slice(factory, part, decides_rows));
+      }
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kUnsupported) throw;
+      return whole;
+    }
+    return std::make_unique<ThreadSlicedKernel>(std::move(bands));
+  }
+
   std::vector<std::unique_ptr<Kernel>> create_slices(const ir::Node& node, const KernelInit& init) {
     auto it = o_.slices.find(node.id);
     if (it == o_.slices.end() || it->second < 2 || node.outputs.size() != 1 || !can_slice(node.op_type)) return {};

@@ -74,6 +74,10 @@ bool is_row_wise_op(std::string_view op_type) {
          std::find(std::begin(kElementwise), std::end(kElementwise), op_type) != std::end(kElementwise);
 }
 
+bool is_elementwise_op(std::string_view op_type) {
+  return std::find(std::begin(kElementwise), std::end(kElementwise), op_type) != std::end(kElementwise);
+}
+
 bool can_slice(std::string_view op_type) { return kernel_computes_slices(op_type) || is_row_wise_op(op_type); }
 
 std::unique_ptr<Kernel> create_row_slice(KernelFactory factory, const KernelInit& init) {

@@ -18,6 +18,10 @@ namespace ramiel::runtime {
 /// attribute and shapes; create_row_slice decides).
 bool is_row_wise_op(std::string_view op_type);
 
+/// True for the elementwise operators among them (numpy broadcasting; ramiel's own loops, which
+/// have no threading of their own).
+bool is_elementwise_op(std::string_view op_type);
+
 /// The kernel computing slice `init.slice` of a row-wise node (its rows shared out by slice_range)
 /// with kernels from `factory`. Throws Error(kUnsupported) when the node's output has fewer rows
 /// than slices, or its axis reduces over the rows, or its output is not one static tensor.

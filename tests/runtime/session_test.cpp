@@ -611,6 +611,38 @@ TEST(SessionFusion, ResidualAddFusesIntoTheConvBeforeItWholeAndSliced) {
   }
 }
 
+// oneDNN-style threading (SessionOptions::kernel_threads): large elementwise nodes run as bands of
+// rows on OpenMP threads, with the serial session's bits (an attention block's scale, mask and
+// residual: a scalar, a row broadcast and a full operand).
+TEST(SessionThreads, LargeElementwiseNodesSplitOverThreadsWithTheSerialBits) {
+  std::mt19937 rng(19);
+  ModelBuilder m;
+  ir::ValueId scores = m.input("scores", {1, 12, 128, 128});
+  ir::ValueId mask = m.input("mask", {1, 1, 1, 128});
+  ir::ValueId scaled = m.node("Div", {scores, m.constant("scale", ir::Tensor::from(ir::DataType::kFloat32, {}, std::vector<float>{8.0f}))}, {}, "div");
+  ir::ValueId masked = m.node("Add", {scaled, mask}, {}, "add");
+  m.output(m.node("Mul", {m.node("Relu", {masked}, {}, "relu"), scores}, {}, "mul"));
+  m.output(m.node("Sub", {m.input("small", {3, 5}), m.constant("other", random_tensor({3, 5}, rng))}, {}, "small_sub"));
+  const std::vector<ir::Tensor> inputs = {random_tensor({1, 12, 128, 128}, rng), random_tensor({1, 1, 1, 128}, rng),
+                                          random_tensor({3, 5}, rng)};
+  const std::vector<ir::Tensor> want = Session(m.g).run(inputs);
+  for (int threads : {2, 3}) {
+    SessionOptions options;
+    options.kernel_threads = threads;
+    Session threaded(m.g, options);
+    int sliced = 0;
+    for (const auto& step : threaded.program().steps) {
+      if (step.kernel && step.kernel->implementation().find("OpenMP threads") != std::string::npos) ++sliced;
+    }
+    EXPECT_EQ(sliced, 4) << threads << " threads";  // Div, Add, Relu, Mul (not the small Sub)
+    const std::vector<ir::Tensor> got = threaded.run(inputs);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t o = 0; o < got.size(); ++o) {
+      EXPECT_EQ(std::memcmp(got[o].raw(), want[o].raw(), want[o].byte_size()), 0) << "output " << o << ", " << threads << " threads";
+    }
+  }
+}
+
 // Two branches concatenated, that result concatenated with a third branch, and a second Concat
 // sharing an input with the first: in -> a (Relu), b, c; inner = [a, b]; outer = [inner, c] -> d;
 // shared = [a, c]. Outputs d, b and shared.

@@ -1,5 +1,7 @@
 #include "runtime/kernels/kernel_util.h"
 
+#include <omp.h>
+
 #include <algorithm>
 
 namespace ramiel::runtime {
@@ -248,9 +250,10 @@ StridedCopy::StridedCopy(const ir::Dims& out_dims, const std::vector<int64_t>& s
 
 namespace {
 
+// Copies rows [row_begin, row_end) of the copy (a row: `dims.back()` elements).
 template <typename T>
 void strided_rows(const std::byte* src, std::byte* dst, const std::vector<int64_t>& dims,
-                  const std::vector<int64_t>& strides, int64_t offset, int64_t total) {
+                  const std::vector<int64_t>& strides, int64_t offset, int64_t row_begin, int64_t row_end) {
   const T* s = reinterpret_cast<const T*>(src);
   T* d = reinterpret_cast<T*>(dst);
   const size_t r = dims.size();
@@ -258,9 +261,14 @@ void strided_rows(const std::byte* src, std::byte* dst, const std::vector<int64_
   const int64_t is = strides[r - 1];
   std::array<int64_t, kMaxLoopRank> idx{};
   int64_t off = offset;
-  for (int64_t o = 0; o < total; o += inner) {
+  for (size_t k = r - 1, rest = static_cast<size_t>(row_begin); k-- > 0;) {  // the first row's index
+    idx[k] = static_cast<int64_t>(rest % static_cast<size_t>(dims[k]));
+    rest /= static_cast<size_t>(dims[k]);
+    off += idx[k] * strides[k];
+  }
+  for (int64_t row = row_begin; row < row_end; ++row) {
     const T* sp = s + off;
-    T* dp = d + o;
+    T* dp = d + row * inner;
     if (is == 1) std::memcpy(dp, sp, static_cast<size_t>(inner) * sizeof(T));
     else if (is == 0) std::fill(dp, dp + inner, *sp);
     else for (int64_t j = 0; j < inner; ++j) dp[j] = sp[j * is];
@@ -281,17 +289,32 @@ struct Bytes16 {
 
 }  // namespace
 
-void StridedCopy::run(const void* src, void* dst) const {
+void StridedCopy::run(const void* src, void* dst, int threads) const {
   if (total_ == 0) return;
+  if (elem_size_ != 1 && elem_size_ != 2 && elem_size_ != 4 && elem_size_ != 8 && elem_size_ != 16) {
+    throw Error(ErrorKind::kInternal, "strided copy of " + std::to_string(elem_size_) + "-byte elements");
+  }
   auto s = static_cast<const std::byte*>(src);
   auto d = static_cast<std::byte*>(dst);
-  switch (elem_size_) {
-    case 1: strided_rows<uint8_t>(s, d, dims_, strides_, offset_, total_); break;
-    case 2: strided_rows<uint16_t>(s, d, dims_, strides_, offset_, total_); break;
-    case 4: strided_rows<uint32_t>(s, d, dims_, strides_, offset_, total_); break;
-    case 8: strided_rows<uint64_t>(s, d, dims_, strides_, offset_, total_); break;
-    case 16: strided_rows<Bytes16>(s, d, dims_, strides_, offset_, total_); break;
-    default: throw Error(ErrorKind::kInternal, "strided copy of " + std::to_string(elem_size_) + "-byte elements");
+  const int64_t rows = total_ / dims_.back();
+  const auto copy_rows = [&](int64_t begin, int64_t end) {
+    switch (elem_size_) {
+      case 1: strided_rows<uint8_t>(s, d, dims_, strides_, offset_, begin, end); break;
+      case 2: strided_rows<uint16_t>(s, d, dims_, strides_, offset_, begin, end); break;
+      case 4: strided_rows<uint32_t>(s, d, dims_, strides_, offset_, begin, end); break;
+      case 8: strided_rows<uint64_t>(s, d, dims_, strides_, offset_, begin, end); break;
+      case 16: strided_rows<Bytes16>(s, d, dims_, strides_, offset_, begin, end); break;
+      default: break;  // refused above
+    }
+  };
+  if (threads < 2 || total_ < kParallelCopyMinElements || rows < threads) {
+    copy_rows(0, rows);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    const auto [begin, end] = slice_range(rows, omp_get_thread_num(), omp_get_num_threads());
+    copy_rows(begin, end);
   }
 }
 
@@ -300,8 +323,8 @@ namespace {
 class StridedCopyKernel final : public Kernel {
  public:
   StridedCopyKernel(ir::DataType dtype, const ir::Dims& in, std::optional<CopyPlan> plan, std::vector<size_t> data_inputs,
-                    CopyPlanFn plan_fn, std::string label)
-      : in_(in), plan_(std::move(plan)), data_inputs_(std::move(data_inputs)), plan_fn_(std::move(plan_fn)), label_(std::move(label)) {
+                    CopyPlanFn plan_fn, std::string label, int threads)
+      : threads_(threads), in_(in), plan_(std::move(plan)), data_inputs_(std::move(data_inputs)), plan_fn_(std::move(plan_fn)), label_(std::move(label)) {
     TensorInfo out{dtype, plan_ ? plan_->dims : ir::Dims{}};
     out.dynamic = !plan_;
     outputs_.push_back(out);
@@ -309,7 +332,7 @@ class StridedCopyKernel final : public Kernel {
 
   void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
     if (plan_) {
-      plan_->copy.run(inputs[0].raw(), outputs[0].raw());
+      plan_->copy.run(inputs[0].raw(), outputs[0].raw(), threads_);
       return;
     }
     std::vector<const ir::Tensor*> data = run_inputs(inputs, data_inputs_);
@@ -319,6 +342,7 @@ class StridedCopyKernel final : public Kernel {
   }
 
  private:
+  int threads_;
   ir::Dims in_;
   std::optional<CopyPlan> plan_;
   std::vector<size_t> data_inputs_;
@@ -340,7 +364,7 @@ std::unique_ptr<Kernel> create_strided_copy_kernel(const KernelInit& init, std::
     }
   }
   return std::make_unique<StridedCopyKernel>(x.dtype, x.dims, std::move(plan), std::move(data_inputs), std::move(plan_fn),
-                                             describe(init.node));
+                                             describe(init.node), init.threads);
 }
 
 void copy_if_distinct(const ir::Tensor& src, ir::Tensor& dst) {

@@ -339,6 +339,9 @@ template <typename TO, typename V> inline TO store_as(V v) {
   else return static_cast<TO>(v);
 }
 
+/// Strided copies from this many elements split over the threads they are given (BERT's head transposes).
+inline constexpr int64_t kParallelCopyMinElements = int64_t{1} << 16;
+
 /// Copies a strided view of a source (element strides may be 0 or negative) into a contiguous
 /// destination; prepared once. Transpose, Slice, Expand and Tile are all this copy.
 class StridedCopy {
@@ -348,8 +351,8 @@ class StridedCopy {
   /// Prepares the copy of `out_dims` elements of `elem_size` bytes; source element (i0, i1, ...)
   /// is at `src_offset + sum(i_k * src_strides[k])`.
   StridedCopy(const ir::Dims& out_dims, const std::vector<int64_t>& src_strides, int64_t src_offset, size_t elem_size);
-  /// Runs the copy.
-  void run(const void* src, void* dst) const;
+  /// Runs the copy; on `threads` OpenMP threads (bands of rows) when it is large.
+  void run(const void* src, void* dst, int threads = 1) const;
 
  private:
   std::vector<int64_t> dims_;

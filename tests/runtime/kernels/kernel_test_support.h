@@ -99,6 +99,7 @@ struct RunOptions {
   std::vector<bool> constant;  ///< Per input.
   int64_t opset = 13;          ///< Opset of the node.
   bool alias_views = false;    ///< Give view outputs the input's storage (as the executor does) and skip run() if all are views.
+  int threads = 1;             ///< KernelInit::threads.
 };
 
 /// Creates `node`'s kernel for `inputs` (their dtypes and dims; constants as `options` says),
@@ -107,7 +108,7 @@ inline std::unique_ptr<runtime::Kernel> create_kernel(const ir::Node& node, cons
                                                       const RunOptions& options, runtime::SliceSpec slice) {
   runtime::KernelFactory factory = runtime::find_kernel(node.op_type, node.domain);
   if (!factory) throw Error(ErrorKind::kUnsupported, "no kernel for " + node.op_type);
-  runtime::KernelInit init{node, {}, options.opset, 1};
+  runtime::KernelInit init{node, {}, options.opset, options.threads};
   init.slice = slice;
   for (size_t i = 0; i < inputs.size(); ++i) {
     runtime::TensorInfo info;

@@ -1,7 +1,10 @@
 // Transpose against a naive reference for every permutation of rank 4, and the default perm.
 #include <algorithm>
+#include <cstring>
+#include <utility>
 
 #include "runtime/kernels/kernel_test_support.h"
+#include "runtime/kernels/kernel_util.h"
 
 namespace ramiel::testing {
 namespace {
@@ -23,6 +26,28 @@ TEST(Transpose, EveryPermutationOfRank4) {
     }
     expect_tensor_near(run1(make_node("Transpose", {{"perm", attr_ints(perm)}}), {x}), want);
   } while (std::next_permutation(perm.begin(), perm.end()));
+}
+
+// Large copies split their rows over the threads they are given: the bits of one thread, for
+// BERT's head transposes (contiguous 64-float rows, and rows gathered with a stride) and an odd
+// row count that does not divide evenly.
+TEST(Transpose, ThreadsGiveTheBitsOfOne) {
+  std::mt19937 rng(7);
+  for (const auto& [dims, perm] : {std::pair{ir::Dims{1, 128, 12, 64}, std::vector<int64_t>{0, 2, 1, 3}},
+                                   std::pair{ir::Dims{1, 128, 12, 64}, std::vector<int64_t>{0, 2, 3, 1}},
+                                   std::pair{ir::Dims{7, 131, 73}, std::vector<int64_t>{2, 0, 1}}}) {
+    const ir::Tensor x = random_f32(dims, rng);
+    const ir::Node node = make_node("Transpose", {{"perm", attr_ints(perm)}});
+    const ir::Tensor one = run1(node, {x});
+    ASSERT_GE(one.size(), runtime::kParallelCopyMinElements);
+    for (int threads : {2, 3}) {
+      RunOptions options;
+      options.threads = threads;
+      const ir::Tensor many = run1(node, {x}, options);
+      ASSERT_EQ(many.dims(), one.dims());
+      EXPECT_EQ(std::memcmp(many.raw(), one.raw(), one.byte_size()), 0) << ir::to_string(dims) << " on " << threads << " threads";
+    }
+  }
 }
 
 TEST(Transpose, DefaultReversesAndErrors) {
