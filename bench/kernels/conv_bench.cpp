@@ -25,10 +25,10 @@
 
 namespace {
 
-using ramiel::ir::Attribute;
 using ramiel::ir::DataType;
 using ramiel::ir::Tensor;
 namespace rt = ramiel::runtime;
+using ramiel::bench::ints;
 using ramiel::bench::median;
 using ramiel::bench::random_tensor;
 
@@ -51,13 +51,6 @@ const std::vector<Shape> kShapes = {
     {"inception 6b 1x7", 128, 128, 17, 17, 0, 1, 7}, {"inception 6b 7x1", 128, 192, 17, 17, 0, 7, 1},
     {"inception 6e 1x7", 192, 192, 17, 17, 0, 1, 7}, {"inception 7a 7x1", 192, 192, 17, 17, 0, 7, 1},
 };
-
-Attribute ints(std::vector<int64_t> v) {
-  Attribute a;
-  a.type = Attribute::Type::kInts;
-  a.ints = std::move(v);
-  return a;
-}
 
 struct Prepared {
   std::unique_ptr<rt::Kernel> kernel;

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the kernel benchmarks: random inputs, medians and the --runs/--rounds flags.
+// Shared by the kernel benchmarks: random inputs, node attributes, medians and the flags.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,9 +8,26 @@
 #include <string>
 #include <vector>
 
+#include "ir/attribute.h"
 #include "ir/tensor.h"
 
 namespace ramiel::bench {
+
+/// An ints attribute.
+inline ir::Attribute ints(std::vector<int64_t> v) {
+  ir::Attribute a;
+  a.type = ir::Attribute::Type::kInts;
+  a.ints = std::move(v);
+  return a;
+}
+
+/// An int attribute.
+inline ir::Attribute one_int(int64_t v) {
+  ir::Attribute a;
+  a.type = ir::Attribute::Type::kInt;
+  a.i = v;
+  return a;
+}
 
 /// A float tensor of `dims` with values uniform in [-1, 1).
 inline ir::Tensor random_tensor(const ir::Dims& dims, std::mt19937& rng) {

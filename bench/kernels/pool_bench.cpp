@@ -23,10 +23,11 @@
 
 namespace {
 
-using ramiel::ir::Attribute;
 using ramiel::ir::Tensor;
 namespace rt = ramiel::runtime;
+using ramiel::bench::ints;
 using ramiel::bench::median;
+using ramiel::bench::one_int;
 using ramiel::bench::random_tensor;
 
 struct Shape {
@@ -50,20 +51,6 @@ const std::vector<Shape> kShapes = {
     {"resnet50 maxpool", true, 64, 112, 112, 3, 2, 1},
 };
 
-Attribute ints(std::vector<int64_t> v) {
-  Attribute a;
-  a.type = Attribute::Type::kInts;
-  a.ints = std::move(v);
-  return a;
-}
-
-Attribute one(int64_t v) {
-  Attribute a;
-  a.type = Attribute::Type::kInt;
-  a.i = v;
-  return a;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,8 +73,8 @@ int main(int argc, char** argv) {
     node.attributes["kernel_shape"] = ints({s.k, s.k});
     node.attributes["strides"] = ints({s.s, s.s});
     node.attributes["pads"] = ints({s.pad, s.pad, s.pad, s.pad});
-    node.attributes["ceil_mode"] = one(s.ceil);
-    if (!s.max) node.attributes["count_include_pad"] = one(s.include_pad);
+    node.attributes["ceil_mode"] = one_int(s.ceil);
+    if (!s.max) node.attributes["count_include_pad"] = one_int(s.include_pad);
     const std::vector<Tensor> inputs = {random_tensor({1, s.c, s.h, s.w}, rng)};
     struct Variant {
       rt::PoolCode code;

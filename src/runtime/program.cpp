@@ -841,24 +841,13 @@ class Builder {
   // On several threads, a large elementwise node (ramiel's loops: one thread each) as one band of
   // rows per OpenMP thread (BERT's residual, mask and scale operations); `whole` otherwise.
   std::unique_ptr<Kernel> thread_sliced_elementwise(const ir::Node& node, const KernelInit& init, std::unique_ptr<Kernel> whole) {
-    if (init.threads < 2 || !thread_slices_enabled() || !is_elementwise_op(node.op_type) || node.outputs.size() != 1) return whole;
+    if (init.threads < 2 || !is_elementwise_op(node.op_type) || node.outputs.size() != 1) return whole;
     const auto& infos = whole->output_infos();
     if (infos.size() != 1 || infos[0].dynamic || ir::element_count(infos[0].dims) < kThreadSlicedMinElements) return whole;
     const KernelFactory factory = find_kernel(node.op_type, node.domain);
     const Kernel& decides_rows = *whole;
-    std::vector<std::unique_ptr<Kernel>> bands;
-    try {
-      for (int k = 0; k < init.threads; ++k) {
-        KernelInit part = init;
-        part.threads = 1;
-        part.slice = SliceSpec{k, init.threads};
-        bands.push_back(create_row_slice(factory, part, decides_rows));
-      }
-    } catch (const Error& e) {
-      if (e.kind() != ErrorKind::kUnsupported) throw;
-      return whole;
-    }
-    return std::make_unique<ThreadSlicedKernel>(std::move(bands));
+    auto sliced = create_thread_sliced_kernel([&](const KernelInit& part) { return create_row_slice(factory, part, decides_rows); }, init);
+    return sliced ? std::move(sliced) : std::move(whole);
   }
 
   std::vector<std::unique_ptr<Kernel>> create_slices(const ir::Node& node, const KernelInit& init) {

@@ -45,7 +45,7 @@ std::string ThreadSlicedKernel::implementation() const {
   return slices_.front()->implementation() + " (" + std::to_string(slices_.size()) + " output slices on OpenMP threads)";
 }
 
-std::unique_ptr<Kernel> create_thread_sliced_kernel(KernelFactory factory, const KernelInit& init) {
+std::unique_ptr<Kernel> create_thread_sliced_kernel(const SliceFactory& factory, const KernelInit& init) {
   if (init.threads < 2 || !init.slice.whole() || !thread_slices_enabled()) return nullptr;
   std::vector<std::unique_ptr<Kernel>> slices;
   try {

@@ -5,6 +5,7 @@
 /// problem over its tiles and barely gains from a second thread on 14x14 and 7x7 images, while two
 /// output-channel slices of it, one per thread, halve the time and give the whole kernel's bits.
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -31,10 +32,13 @@ class ThreadSlicedKernel final : public Kernel {
   std::vector<std::unique_ptr<Kernel>> slices_;
 };
 
+/// Creates the kernel of one slice (KernelInit::slice) of a node.
+using SliceFactory = std::function<std::unique_ptr<Kernel>(const KernelInit& slice)>;
+
 /// The kernel for `init` as `init.threads` one-thread slices from `factory` on OpenMP threads, or
 /// nullptr when a slice is refused (kUnsupported), `init` is one thread or already a slice, or
 /// thread slices are switched off.
-std::unique_ptr<Kernel> create_thread_sliced_kernel(KernelFactory factory, const KernelInit& init);
+std::unique_ptr<Kernel> create_thread_sliced_kernel(const SliceFactory& factory, const KernelInit& init);
 
 /// Switches thread slices on (the default) or off, process-wide, for benchmarks and tests: off,
 /// every kernel runs its own threading. Read when kernels are created.
