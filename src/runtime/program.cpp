@@ -836,8 +836,6 @@ class Builder {
     return clip;
   }
 
-  // The slice kernels of `node` when options ask to split it and its kernel can compute every
-  // slice (one static output, not a view); empty otherwise, and the node runs whole.
   // On several threads, a large elementwise node (ramiel's loops: one thread each) as one band of
   // rows per OpenMP thread (BERT's residual, mask and scale operations); `whole` otherwise.
   std::unique_ptr<Kernel> thread_sliced_elementwise(const ir::Node& node, const KernelInit& init, std::unique_ptr<Kernel> whole) {
@@ -850,6 +848,8 @@ class Builder {
     return sliced ? std::move(sliced) : std::move(whole);
   }
 
+  // The slice kernels of `node` when options ask to split it and its kernel can compute every
+  // slice (one static output, not a view); empty otherwise, and the node runs whole.
   std::vector<std::unique_ptr<Kernel>> create_slices(const ir::Node& node, const KernelInit& init) {
     auto it = o_.slices.find(node.id);
     if (it == o_.slices.end() || it->second < 2 || node.outputs.size() != 1 || !can_slice(node.op_type)) return {};

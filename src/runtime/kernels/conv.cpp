@@ -351,8 +351,8 @@ std::unique_ptr<Kernel> create_conv_kernel(const KernelInit& init) {
   const auto& y = whole->output_infos().front().dims;
   const bool small_image = y.size() == 4 && y[2] * y[3] <= kThreadSlicedWinogradMaxPixels;
   if (init.threads > 1 && init.slice.whole() && small_image && whole->implementation().starts_with(kWinograd2x3)) {
-    const KernelFactory one_slice = [](const KernelInit& part) -> std::unique_ptr<Kernel> { return std::make_unique<ConvKernel>(part); };
-    if (auto sliced = create_thread_sliced_kernel(one_slice, init)) return sliced;
+    auto sliced = create_thread_sliced_kernel([](const KernelInit& part) { return std::make_unique<ConvKernel>(part); }, init);
+    if (sliced) return sliced;
   }
   return whole;
 }
