@@ -1,4 +1,4 @@
-// 3x3, 1x7 and 7x1 convolutions on the zoo's shapes: the Winograd kernel (ramiel's own on AVX2 CPUs,
+// 3x3, 1x7, 7x1, 1x3 and 3x1 convolutions on the zoo's shapes: the Winograd kernel (ramiel's own on AVX2 CPUs,
 // oneDNN's on AVX-512 ones) against oneDNN's direct convolution, both on the session's activation
 // layout (nChw8c or nChw16c) with a fused Relu as the session runs them, one thread, alternating
 // rounds in one process. Prints medians and the ratio; with --cold a 64 MiB buffer is
@@ -50,6 +50,7 @@ const std::vector<Shape> kShapes = {
     {"squeezenet fire4", 32, 128, 27, 27, 1},    {"squeezenet fire9", 64, 256, 13, 13, 1},
     {"inception 6b 1x7", 128, 128, 17, 17, 0, 1, 7}, {"inception 6b 7x1", 128, 192, 17, 17, 0, 7, 1},
     {"inception 6e 1x7", 192, 192, 17, 17, 0, 1, 7}, {"inception 7a 7x1", 192, 192, 17, 17, 0, 7, 1},
+    {"inception 7b 1x3", 384, 384, 8, 8, 1, 1, 3},   {"inception 7b 3x1", 384, 384, 8, 8, 1, 3, 1},
 };
 
 struct Prepared {

@@ -10,7 +10,8 @@
 //
 // A fused Relu or Clip (KernelInit::activation) is a oneDNN post-op, and so is a fused residual Add
 // (KernelInit::add_residual: input 3, read in the output's layout; a slice reads its own part).
-// 3x3 stride-1 convolutions on nChw8c run on ramiel's own Winograd kernel instead (conv_winograd.h).
+// Stride-1 3x3, 1x7 and 7x1 convolutions on nChw8c, and 1x7 and 7x1 ones on nChw16c, run on
+// ramiel's own Winograd kernel instead (conv_winograd.h).
 // Slices (KernelInit::slice): a batch-1 convolution splits by output channels, whole channel blocks
 // (or whole groups) per slice, so each slice writes one contiguous part of the output.
 #include <algorithm>

@@ -1,14 +1,16 @@
 // Winograd F(2x2, 3x3) and F(2, 7) convolutions (Lavin & Gray, "Fast Algorithms for Convolutional
-// Neural Networks", 2016) for nChw8c tensors on AVX2+FMA.
+// Neural Networks", 2016) for nChw8c tensors on AVX2+FMA and (F(2, 7) only) nChw16c on AVX-512.
 //
 // Every 2x2 output tile is computed from a 4x4 input tile d as Y = A^T [ (G g G^T) .* (B^T d B) ] A.
 // Across channels the elementwise product becomes 16 matrix products, one per position xi of the
 // 4x4 transformed tile: M_xi[tiles x K] = V_xi[tiles x C] * U_xi[C x K]. The kernel works on
 // blocks of tiles so that V and M stay in the L2 cache: transform a block of input tiles into V,
 // multiply, transform M back into output tiles (adding bias, a fused residual and the activation).
-// U, the transformed weight, is packed once at creation in 16-column panels for the 6x16
-// register-blocked micro-kernel (gemm_micro_kernel.h). 1x7 and 7x1 windows use the 1-D F(2, 7)
-// the same way: a tile is 2 outputs along the window's axis from 8 inputs, 8 products.
+// U, the transformed weight, is packed once at creation in panels for the register-blocked
+// micro-kernel (gemm_micro_kernel.h: 6x16 on AVX2, 6x64 on AVX-512). 1x7 and 7x1 windows use the
+// 1-D F(2, 7) the same way: a tile is 2 outputs along the window's axis from 8 inputs, 8 products.
+// The vector code is one body (conv_winograd_body.inc) compiled for each instruction set (simd.h);
+// a channel block of the layout is one register.
 //
 // Every output channel's arithmetic is the same whatever the slice or tile block, so slices give
 // the bits of the whole node.
@@ -29,8 +31,6 @@
 namespace ramiel::runtime {
 namespace {
 
-constexpr int64_t kBlock = 8;         // channels per nChw8c block (one AVX2 vector)
-using gemm::kPanel;                   // output channels per packed weight panel (two vectors)
 using gemm::kRows;                    // tiles per micro-kernel call
 constexpr int64_t kMaxPositions = 16;  // positions in a 4x4 transformed tile (8 for F(2, 7))
 // Tile blocks keep V and M (positions * tiles * (C + K) floats) near this size, in L2.
@@ -49,6 +49,7 @@ enum class WinogradKind : uint8_t { k3x3, k1x7, k7x1 };
 // The problem one kernel solves: a slice [k_begin, k_begin + k_count) of the output channels.
 struct WinogradShape {
   WinogradKind kind = WinogradKind::k3x3;
+  bool avx512 = false;     // nChw16c on AVX-512 (else nChw8c on AVX2)
   int64_t positions = 16;  // transformed tile size: 16 (4x4) or 8
   int64_t batch = 1, channels = 0, out_channels = 0;  // C and the whole node's K
   int64_t height = 0, width = 0, out_height = 0, out_width = 0;
@@ -58,113 +59,11 @@ struct WinogradShape {
   int64_t tile_h = 2, tile_w = 2;                    // output pixels per tile
 };
 
-#if defined(__x86_64__) || defined(__i386__)
-
-// Loads the 8 channels at (row, col) of one channel plane block, or zeros outside the input.
-RAMIEL_TARGET_AVX2_FMA inline __m256 load_or_zero(const float* plane, int64_t row, int64_t col, const WinogradShape& s) {
-  if (row < 0 || row >= s.height || col < 0 || col >= s.width) return _mm256_setzero_ps();
-  return _mm256_loadu_ps(plane + (row * s.width + col) * kBlock);
-}
-
-// V[xi][t][c] = (B^T d B)[xi] for the tiles [t0, t0 + count) of image x.
-RAMIEL_TARGET_AVX2_FMA void transform_input(const float* x, const WinogradShape& s, int64_t t0, int64_t count, float* v) {
-  const int64_t plane = s.height * s.width * kBlock, xi_stride = s.tile_block * s.channels;
-  for (int64_t t = 0; t < count; ++t) {
-    const int64_t ty = (t0 + t) / s.tiles_w, tx = (t0 + t) % s.tiles_w;
-    const int64_t row0 = 2 * ty - s.pad_top, col0 = 2 * tx - s.pad_left;
-    float* vt = v + t * s.channels;
-    for (int64_t cb = 0; cb < s.channels / kBlock; ++cb) {
-      const float* xp = x + cb * plane;
-      __m256 r[4][4];  // B^T d: rows combined
-      __m256 d[4][4];
-      for (int i = 0; i < 4; ++i) {
-        for (int j = 0; j < 4; ++j) d[i][j] = load_or_zero(xp, row0 + i, col0 + j, s);
-      }
-      for (int j = 0; j < 4; ++j) {
-        r[0][j] = _mm256_sub_ps(d[0][j], d[2][j]);
-        r[1][j] = _mm256_add_ps(d[1][j], d[2][j]);
-        r[2][j] = _mm256_sub_ps(d[2][j], d[1][j]);
-        r[3][j] = _mm256_sub_ps(d[1][j], d[3][j]);
-      }
-      float* out = vt + cb * kBlock;
-      for (int i = 0; i < 4; ++i) {
-        _mm256_store_ps(out + (4 * i + 0) * xi_stride, _mm256_sub_ps(r[i][0], r[i][2]));
-        _mm256_store_ps(out + (4 * i + 1) * xi_stride, _mm256_add_ps(r[i][1], r[i][2]));
-        _mm256_store_ps(out + (4 * i + 2) * xi_stride, _mm256_sub_ps(r[i][2], r[i][1]));
-        _mm256_store_ps(out + (4 * i + 3) * xi_stride, _mm256_sub_ps(r[i][1], r[i][3]));
-      }
-    }
-  }
-}
-
-// M[xi] = V[xi] * U[xi] for `count` tiles.
-void multiply(const float* v, const float* u, const WinogradShape& s, int64_t count, float* m) {
-  const int64_t c = s.channels, k = s.k_count;
-  for (int64_t xi = 0; xi < s.positions; ++xi) {
-    const float* vx = v + xi * s.tile_block * c;
-    const float* ux = u + xi * k * c;
-    float* mx = m + xi * s.tile_block * k;
-    for (int64_t p = 0; p < k; p += kPanel) {
-      const bool full = k - p >= kPanel;
-      const float* panel = ux + p * c;
-      for (int64_t r = 0; r < count; r += kRows) {
-        const int64_t rows = std::min(kRows, count - r);
-        if (full) {
-          gemm::micro_kernel_rows<2>(rows, vx + r * c, c, panel, c, mx + r * k + p, k, false);
-        } else {
-          gemm::micro_kernel_rows<1>(rows, vx + r * c, c, panel, c, mx + r * k + p, k, false);
-        }
-      }
-    }
-  }
-}
-
-// Output epilogue of one vector: bias, fused residual, activation.
+// Output epilogue of one register: bias, fused residual, activation.
 struct Epilogue {
   FusedActivation activation = FusedActivation::kNone;
   float clip_min = 0, clip_max = 0;
 };
-
-RAMIEL_TARGET_AVX2_FMA inline __m256 finish(__m256 value, const float* residual, const Epilogue& e) {
-  if (residual != nullptr) value = _mm256_add_ps(value, _mm256_loadu_ps(residual));
-  if (e.activation == FusedActivation::kRelu) value = _mm256_max_ps(value, _mm256_setzero_ps());
-  if (e.activation == FusedActivation::kClip) {
-    value = _mm256_min_ps(_mm256_max_ps(value, _mm256_set1_ps(e.clip_min)), _mm256_set1_ps(e.clip_max));
-  }
-  return value;
-}
-
-// Output tiles [t0, t0 + count) of the slice's channels = A^T M A + bias (+ residual, activation).
-RAMIEL_TARGET_AVX2_FMA void transform_output(const float* m, const float* bias, const WinogradShape& s, int64_t t0, int64_t count,
-                                             float* y, const float* residual, const Epilogue& e) {
-  const int64_t plane = s.out_height * s.out_width * kBlock, xi_stride = s.tile_block * s.k_count;
-  for (int64_t t = 0; t < count; ++t) {
-    const int64_t ty = (t0 + t) / s.tiles_w, tx = (t0 + t) % s.tiles_w;
-    const int64_t row = 2 * ty, col = 2 * tx;
-    const bool last_row = row + 1 >= s.out_height, last_col = col + 1 >= s.out_width;
-    for (int64_t kb = 0; kb < s.k_count / kBlock; ++kb) {
-      const float* mt = m + t * s.k_count + kb * kBlock;
-      __m256 q[4][4];
-      for (int xi = 0; xi < 16; ++xi) q[xi / 4][xi % 4] = _mm256_load_ps(mt + xi * xi_stride);
-      __m256 a[2][4];  // A^T M
-      for (int j = 0; j < 4; ++j) {
-        a[0][j] = _mm256_add_ps(_mm256_add_ps(q[0][j], q[1][j]), q[2][j]);
-        a[1][j] = _mm256_sub_ps(_mm256_sub_ps(q[1][j], q[2][j]), q[3][j]);
-      }
-      const __m256 b = _mm256_load_ps(bias + kb * kBlock);
-      const int64_t offset = kb * plane + (row * s.out_width + col) * kBlock;
-      for (int i = 0; i < 2; ++i) {
-        if (i == 1 && last_row) break;
-        const int64_t at = offset + i * s.out_width * kBlock;
-        const __m256 y0 = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a[i][0], a[i][1]), a[i][2]), b);
-        _mm256_storeu_ps(y + at, finish(y0, residual != nullptr ? residual + at : nullptr, e));
-        if (last_col) continue;
-        const __m256 y1 = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(a[i][1], a[i][2]), a[i][3]), b);
-        _mm256_storeu_ps(y + at + kBlock, finish(y1, residual != nullptr ? residual + at + kBlock : nullptr, e));
-      }
-    }
-  }
-}
 
 // F(2, 7) (Toom-Cook on the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity; relative error about
 // 6e-6 in float against 4e-7 for F(2, 3), measured on random data): V = B^T d, Y = A^T M.
@@ -173,63 +72,25 @@ constexpr float kF27BT[8][8] = {{4, 0, -21, 0, 21, 0, -4, 0},    {0, -4, -4, 17,
                                 {0, -4, 8, 5, -10, -1, 2, 0},    {0, -4, 0, 21, 0, -21, 0, 4}};
 constexpr float kF27AT[2][8] = {{1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 1}};
 
-RAMIEL_TARGET_AVX2_FMA void transform_input_f27(const float* x, const WinogradShape& s, int64_t t0, int64_t count, float* v) {
-  const int64_t plane = s.height * s.width * kBlock, xi_stride = s.tile_block * s.channels;
-  const bool along_w = s.kind == WinogradKind::k1x7;
-  for (int64_t t = 0; t < count; ++t) {
-    // The tile's 8 input pixels: a row segment from (row, col) for 1x7, a column segment for 7x1.
-    const int64_t ty = (t0 + t) / s.tiles_w, tx = (t0 + t) % s.tiles_w;
-    const int64_t row = ty * s.tile_h - s.pad_top, col = tx * s.tile_w - s.pad_left;
-    float* vt = v + t * s.channels;
-    for (int64_t cb = 0; cb < s.channels / kBlock; ++cb) {
-      const float* xp = x + cb * plane;
-      __m256 d[8];
-#pragma GCC unroll 8
-      for (int j = 0; j < 8; ++j) d[j] = along_w ? load_or_zero(xp, row, col + j, s) : load_or_zero(xp, row + j, col, s);
-      float* out = vt + cb * kBlock;
-#pragma GCC unroll 8
-      for (int xi = 0; xi < 8; ++xi) {
-        __m256 acc = _mm256_setzero_ps();
-#pragma GCC unroll 8
-        for (int j = 0; j < 8; ++j) {
-          if (kF27BT[xi][j] != 0) acc = _mm256_fmadd_ps(_mm256_set1_ps(kF27BT[xi][j]), d[j], acc);
-        }
-        _mm256_store_ps(out + xi * xi_stride, acc);
-      }
-    }
-  }
-}
+#if defined(RAMIEL_HAVE_SIMD)
 
-RAMIEL_TARGET_AVX2_FMA void transform_output_f27(const float* m, const float* bias, const WinogradShape& s, int64_t t0, int64_t count,
-                                                 float* y, const float* residual, const Epilogue& e) {
-  const int64_t plane = s.out_height * s.out_width * kBlock, xi_stride = s.tile_block * s.k_count;
-  const bool along_w = s.kind == WinogradKind::k1x7;
-  for (int64_t t = 0; t < count; ++t) {
-    const int64_t ty = (t0 + t) / s.tiles_w, tx = (t0 + t) % s.tiles_w;
-    const int64_t row = ty * s.tile_h, col = tx * s.tile_w;
-    const bool has_second = along_w ? col + 1 < s.out_width : row + 1 < s.out_height;
-    const int64_t step = along_w ? kBlock : s.out_width * kBlock;
-    for (int64_t kb = 0; kb < s.k_count / kBlock; ++kb) {
-      const float* mt = m + t * s.k_count + kb * kBlock;
-      __m256 q[8];
-#pragma GCC unroll 8
-      for (int xi = 0; xi < 8; ++xi) q[xi] = _mm256_load_ps(mt + xi * xi_stride);
-      const __m256 b = _mm256_load_ps(bias + kb * kBlock);
-      const int64_t at = kb * plane + (row * s.out_width + col) * kBlock;
-#pragma GCC unroll 2
-      for (int i = 0; i < 2; ++i) {
-        if (i == 1 && !has_second) break;
-        __m256 acc = b;
-#pragma GCC unroll 8
-        for (int xi = 0; xi < 8; ++xi) {
-          if (kF27AT[i][xi] != 0) acc = _mm256_fmadd_ps(_mm256_set1_ps(kF27AT[i][xi]), q[xi], acc);
-        }
-        const int64_t where = at + i * step;
-        _mm256_storeu_ps(y + where, finish(acc, residual != nullptr ? residual + where : nullptr, e));
-      }
-    }
-  }
-}
+RAMIEL_SIMD_AVX2_BEGIN
+// nChw8c on AVX2+FMA.
+namespace avx2 {
+using namespace simd::avx2;
+namespace gemm_kernel = gemm::avx2;
+#include "runtime/kernels/conv_winograd_body.inc"
+}  // namespace avx2
+RAMIEL_SIMD_END
+
+RAMIEL_SIMD_AVX512_BEGIN
+// nChw16c on AVX-512F.
+namespace avx512 {
+using namespace simd::avx512;
+namespace gemm_kernel = gemm::avx512;
+#include "runtime/kernels/conv_winograd_body.inc"
+}  // namespace avx512
+RAMIEL_SIMD_END
 
 #endif  // x86
 
@@ -283,13 +144,19 @@ class WinogradConvKernel final : public Kernel {
     outputs_.push_back(y);
     const WinogradShape& s = shape_;
     const int64_t c = s.channels, k = s.k_count;
-    // U packed [xi][panel][c][panel width], panels of 16 output channels (the last may have 8).
+    // U packed [xi][panel][c][panel width], panels of the micro-kernel's width (the last may be
+    // narrower: whole channel blocks).
+#if defined(RAMIEL_HAVE_SIMD)
+    const int64_t panel_width = s.avx512 ? avx512::kPanelWidth : avx2::kPanelWidth;
+#else
+    const int64_t panel_width = 16;
+#endif
     weights_ = dnnl_util::AlignedBuffer(static_cast<size_t>(s.positions * k * c) * sizeof(float));
     float* u = static_cast<float*>(weights_.data());
     const float* w = init.inputs[1].constant->data<float>();
     float filter[kMaxPositions];
     for (int64_t kk = 0; kk < k; ++kk) {
-      const int64_t p = kk / kPanel * kPanel, width = std::min(kPanel, k - p), lane = kk - p;
+      const int64_t p = kk / panel_width * panel_width, width = std::min(panel_width, k - p), lane = kk - p;
       for (int64_t ci = 0; ci < c; ++ci) {
         if (s.kind == WinogradKind::k3x3) {
           transform_filter(w + ((s.k_begin + kk) * c + ci) * 9, filter);
@@ -308,11 +175,11 @@ class WinogradConvKernel final : public Kernel {
   }
 
   std::string implementation() const override {
-    return shape_.kind == WinogradKind::k3x3 ? "ramiel_winograd_2x3:avx2" : "ramiel_winograd_2x7:avx2";
+    return std::string(shape_.kind == WinogradKind::k3x3 ? "ramiel_winograd_2x3:" : "ramiel_winograd_2x7:") + (shape_.avx512 ? "avx512" : "avx2");
   }
 
   void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(RAMIEL_HAVE_SIMD)
     const WinogradShape& s = shape_;
     if (runtime_bias_) std::copy_n(inputs[2].data<float>() + s.k_begin, s.k_count, static_cast<float*>(bias_.data()));
     const int64_t blocks = (s.tiles_h * s.tiles_w + s.tile_block - 1) / s.tile_block;
@@ -335,7 +202,7 @@ class WinogradConvKernel final : public Kernel {
  private:
   // Tile block `block` of image `n`: input transform, products, output transform.
   void run_block(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs, int64_t n, int64_t block) const {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(RAMIEL_HAVE_SIMD)
     const WinogradShape& s = shape_;
     const size_t v_floats = static_cast<size_t>(s.positions * s.tile_block * s.channels);
     float* v = scratch(v_floats + static_cast<size_t>(s.positions * s.tile_block * s.k_count));
@@ -347,16 +214,11 @@ class WinogradConvKernel final : public Kernel {
     const float* r = residual_ ? inputs[3].data<float>() + n * y_image + y_slice : nullptr;
     const int64_t t0 = block * s.tile_block, count = std::min(s.tile_block, s.tiles_h * s.tiles_w - t0);
     const float* bias = static_cast<const float*>(bias_.data());
-    if (s.kind == WinogradKind::k3x3) {
-      transform_input(x, s, t0, count, v);
+    const float* u = static_cast<const float*>(weights_.data());
+    if (s.avx512) {
+      avx512::compute_tile_block(x, u, bias, s, t0, count, v, m, y, r, epilogue_);
     } else {
-      transform_input_f27(x, s, t0, count, v);
-    }
-    multiply(v, static_cast<const float*>(weights_.data()), s, count, m);
-    if (s.kind == WinogradKind::k3x3) {
-      transform_output(m, bias, s, t0, count, y, r, epilogue_);
-    } else {
-      transform_output_f27(m, bias, s, t0, count, y, r, epilogue_);
+      avx2::compute_tile_block(x, u, bias, s, t0, count, v, m, y, r, epilogue_);
     }
 #else
     (void)inputs, (void)outputs, (void)n, (void)block;
@@ -379,11 +241,16 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   const TensorInfo& x = init.inputs[0];
   const TensorInfo& w = init.inputs[1];
   if (x.dtype != ir::DataType::kFloat32 || w.dtype != ir::DataType::kFloat32 || w.constant == nullptr) return none;
-  if (x.dims.size() != 4 || w.dims.size() != 4 || x.layout != Layout::kNChw8c) return none;
+  // nChw8c runs the AVX2 code, nChw16c the AVX-512 code: F(2, 7) only, since oneDNN's own
+  // AVX-512 Winograd (jit_wino_4x3, jit_fp32_wino_2x3) computes 3x3 windows faster.
+  const bool avx512 = x.layout == Layout::kNChw16c;
+  if (x.dims.size() != 4 || w.dims.size() != 4 || !(x.layout == Layout::kNChw8c || avx512)) return none;
+  if (avx512 ? !cpu::use_avx512() : !cpu::use_avx2_fma()) return none;
+  const int64_t block = avx512 ? 16 : 8;
   const int64_t c = x.dims[1], k = w.dims[0], kh = w.dims[2], kw = w.dims[3];
   const bool square = kh == 3 && kw == 3, row = kh == 1 && kw == 7, column = kh == 7 && kw == 1;
-  if (!(square || row || column) || w.dims[1] != c) return none;
-  if (c < kWinogradMinChannels || k < kWinogradMinChannels || k % kBlock != 0) return none;
+  if (!(square || row || column) || (square && avx512) || w.dims[1] != c) return none;
+  if (c < kWinogradMinChannels || k < kWinogradMinChannels || k % block != 0 || c % block != 0) return none;
   // Few channels on a large image: the transforms cost about what the multiplications save
   // (inception_v3's 32->32 and 32->64 convolutions on 147x147 ran 0.96x-1.1x of oneDNN's).
   if (c * k < kWinogradSmallProduct && x.dims[2] * x.dims[3] > kWinogradLargeImage) return none;
@@ -402,13 +269,14 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   y.dtype = ir::DataType::kFloat32;
   y.dims = {x.dims[0], k, g.output[0], g.output[1]};
   y.layout = choose_output_layout(y.dims, init.output_layout);
-  if (y.layout != Layout::kNChw8c || ir::element_count(y.dims) == 0) return none;
+  if (y.layout != x.layout || ir::element_count(y.dims) == 0) return none;
   if (init.add_residual) {
     const TensorInfo* r = init.inputs.size() > 3 ? &init.inputs[3] : nullptr;
     if (r == nullptr || r->absent() || r->dtype != ir::DataType::kFloat32 || r->dims != y.dims || r->layout != y.layout) return none;
   }
   WinogradShape s;
   s.kind = square ? WinogradKind::k3x3 : row ? WinogradKind::k1x7 : WinogradKind::k7x1;
+  s.avx512 = avx512;
   s.positions = square ? 16 : 8;
   s.tile_h = row ? 1 : 2;
   s.tile_w = column ? 1 : 2;
@@ -423,11 +291,11 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   s.pad_left = g.pad_begin[1];
   s.k_count = k;
   if (!init.slice.whole()) {
-    const int64_t blocks = k / kBlock;
+    const int64_t blocks = k / block;
     if (s.batch != 1 || blocks < init.slice.count) return none;  // the oneDNN kernel refuses it
     auto [b0, b1] = slice_range(blocks, init.slice.index, init.slice.count);
-    s.k_begin = b0 * kBlock;
-    s.k_count = (b1 - b0) * kBlock;
+    s.k_begin = b0 * block;
+    s.k_count = (b1 - b0) * block;
   }
   s.tiles_h = (s.out_height + s.tile_h - 1) / s.tile_h;
   s.tiles_w = (s.out_width + s.tile_w - 1) / s.tile_w;
@@ -453,6 +321,6 @@ void set_winograd_enabled(bool enabled) { winograd_switch().store(enabled, std::
 
 bool winograd_enabled() { return winograd_switch().load(std::memory_order_relaxed); }
 
-bool winograd_available() { return winograd_enabled() && cpu::use_avx2_fma(); }
+bool winograd_available() { return winograd_enabled() && (cpu::use_avx2_fma() || cpu::use_avx512()); }
 
 }  // namespace ramiel::runtime

@@ -1,10 +1,11 @@
 #pragma once
 /// \file
-/// ramiel's own Winograd convolutions on AVX2+FMA for channel-blocked (nChw8c) tensors, the layout
-/// the session picks on AVX2 CPUs: F(2x2, 3x3) for 3x3 windows (2.25x fewer multiplications than a
-/// direct convolution) and F(2, 7) along one axis for 1x7 and 7x1 windows (1.75x fewer), as in
-/// inception_v3. oneDNN 2.6 offers Winograd only on AVX-512 CPUs; ONNX Runtime's MLAS has none.
-/// create_conv_kernel() (conv.cpp) tries it first and falls back to oneDNN's direct convolution.
+/// ramiel's own Winograd convolutions for channel-blocked tensors: F(2x2, 3x3) for 3x3 windows
+/// (2.25x fewer multiplications than a direct convolution) and F(2, 7) along one axis for 1x7 and
+/// 7x1 windows (1.75x fewer), as in inception_v3. On AVX2 CPUs (nChw8c, the session's layout there)
+/// both; oneDNN 2.6 offers Winograd only on AVX-512 CPUs, and only for 3x3 windows, so on those
+/// (nChw16c) ramiel runs F(2, 7) and leaves 3x3 to oneDNN. ONNX Runtime's MLAS has none.
+/// create_conv_kernel() (conv.cpp) tries it first and falls back to oneDNN's convolutions.
 
 #include <memory>
 
@@ -13,12 +14,13 @@
 namespace ramiel::runtime {
 
 /// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3, 1x7
-/// or 7x1 weight, stride 1, dilation 1, one group, input and output in nChw8c, at least
-/// kWinogradMinChannels input and output channels (and not few of them on a large image), on a CPU
-/// with AVX2 and FMA, and Winograd not turned off (init.threads > 1: tile blocks on OpenMP threads,
-/// the same bits as on one); nullptr otherwise (also for any malformed node: the oneDNN kernel
-/// reports those). Slices split output channels by whole 8-channel blocks, like the oneDNN kernel,
-/// and compute exactly the bits of the same channels of the whole node.
+/// or 7x1 weight, stride 1, dilation 1, one group, input and output in nChw8c on a CPU with AVX2
+/// and FMA (or a 1x7 or 7x1 weight, nChw16c, AVX-512F), channel counts whole blocks of the layout
+/// and at least kWinogradMinChannels (and not few of them on a large image), and Winograd not
+/// turned off (init.threads > 1: tile blocks on OpenMP threads, the same bits as on one); nullptr
+/// otherwise (also for any malformed node: the oneDNN kernel reports those). Slices split output
+/// channels by whole channel blocks, like the oneDNN kernel, and compute exactly the bits of the
+/// same channels of the whole node.
 std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init);
 
 /// Fewest input (and output) channels for which Winograd is used: below it the transforms cost
@@ -40,7 +42,7 @@ void set_winograd_enabled(bool enabled);
 bool winograd_enabled();
 
 /// True when kernels created now may use ramiel's Winograd kernel (enabled and the CPU has AVX2 and
-/// FMA; on AVX-512 CPUs the session's nChw16c activations leave the convolutions to oneDNN's).
+/// FMA, or AVX-512F).
 bool winograd_available();
 
 }  // namespace ramiel::runtime

@@ -27,6 +27,10 @@ bool use_avx2();
 /// True when use_avx2() and this CPU also runs FMA (RAMIEL_TARGET_AVX2_FMA functions may run).
 bool use_avx2_fma();
 
+/// True when use_avx2_fma() and this CPU also runs AVX-512F (simd::avx512 code may run; turned off
+/// with the AVX2 loops).
+bool use_avx512();
+
 /// Turns the AVX2 loops on or off for kernels created from now on (tests compare both paths);
 /// turning them on has no effect on a CPU without AVX2.
 void set_avx2_enabled(bool enabled);

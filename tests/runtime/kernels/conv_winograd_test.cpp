@@ -1,7 +1,8 @@
 // The Winograd convolutions (3x3, 1x7, 7x1) against a direct convolution in double: channel counts
 // with and without a half panel, pads 0-4 (asymmetric too), odd and even output sizes, bias
 // (constant, at run time, none), Relu and Clip, a fused residual, batch 2; slices and OpenMP
-// threads give the bits of one whole kernel; the cases it must leave to oneDNN.
+// threads give the bits of one whole kernel; the cases it must leave to oneDNN. Both codes: AVX2
+// on nChw8c and AVX-512 on nChw16c (F(2, 7)).
 #include "runtime/kernels/conv_winograd.h"
 
 #include "runtime/kernels/cpu_features.h"
@@ -19,6 +20,7 @@ struct WinogradCase {
   std::vector<int64_t> pads = {1, 1, 1, 1};  // top, left, bottom, right
   bool bias = true, constant_bias = true, residual = false;
   runtime::FusedActivation activation = runtime::FusedActivation::kNone;
+  Layout layout = Layout::kNChw8c;  // nChw8c: the AVX2 code; nChw16c: the AVX-512 code
 };
 
 ir::Node winograd_node(const WinogradCase& c) {
@@ -73,25 +75,25 @@ ir::Tensor reference(const WinogradCase& c, const ir::Tensor& x, const ir::Tenso
 
 struct Operands {
   ir::Tensor x, w, b, r;         // plain
-  std::vector<ir::Tensor> stored;  // as the kernel reads them (x and r in nChw8c)
+  std::vector<ir::Tensor> stored;  // as the kernel reads them (x and r in the case's layout)
 };
 
 Operands operands(const WinogradCase& c, std::mt19937& rng) {
   const int64_t oh = c.h + c.pads[0] + c.pads[2] - c.kh + 1, ow = c.w + c.pads[1] + c.pads[3] - c.kw + 1;
   Operands o{random_f32({c.n, c.c, c.h, c.w}, rng), random_f32({c.k, c.c, c.kh, c.kw}, rng), random_f32({c.k}, rng),
              random_f32({c.n, c.k, oh, ow}, rng), {}};
-  o.stored = {to_layout(o.x, Layout::kNChw8c), o.w, c.bias ? o.b : ir::Tensor(), c.residual ? to_layout(o.r, Layout::kNChw8c) : ir::Tensor()};
+  o.stored = {to_layout(o.x, c.layout), o.w, c.bias ? o.b : ir::Tensor(), c.residual ? to_layout(o.r, c.layout) : ir::Tensor()};
   return o;
 }
 
 runtime::KernelInit init_of(const ir::Node& node, const WinogradCase& c, const Operands& o, runtime::SliceSpec slice = {}) {
-  runtime::KernelInit init{node, {}, 13, 1, Layout::kNChw8c};
+  runtime::KernelInit init{node, {}, 13, 1, c.layout};
   for (size_t i = 0; i < o.stored.size(); ++i) {
     runtime::TensorInfo info;
     if (o.stored[i].raw() != nullptr) {
       info.dtype = ir::DataType::kFloat32;
       info.dims = o.stored[i].dims();
-      info.layout = i == 0 || i == 3 ? Layout::kNChw8c : Layout::kPlain;
+      info.layout = i == 0 || i == 3 ? c.layout : Layout::kPlain;
       if (i == 1 || (i == 2 && c.constant_bias)) info.constant = &o.stored[i];
     }
     init.inputs.push_back(info);
@@ -105,7 +107,7 @@ runtime::KernelInit init_of(const ir::Node& node, const WinogradCase& c, const O
 }
 
 // Runs the Winograd kernel (or each slice of it on one output) on `threads` threads and returns
-// the output in nChw8c.
+// the output in the case's layout.
 ir::Tensor run_winograd(const WinogradCase& c, const Operands& o, int slices = 1, int threads = 1) {
   const ir::Node node = winograd_node(c);
   ir::Tensor y;
@@ -118,7 +120,7 @@ ir::Tensor run_winograd(const WinogradCase& c, const Operands& o, int slices = 1
       return y;
     }
     const auto& info = kernel->output_infos().at(0);
-    EXPECT_EQ(info.layout, Layout::kNChw8c);
+    EXPECT_EQ(info.layout, c.layout);
     if (s == 0) y = ir::Tensor(info.dtype, info.dims);
     std::vector<ir::Tensor> outputs = {y};
     kernel->run(o.stored, outputs);
@@ -141,7 +143,7 @@ void check(const WinogradCase& c, uint32_t seed) {
   if (got.raw() == nullptr) return;
   SCOPED_TRACE("C " + std::to_string(c.c) + " K " + std::to_string(c.k) + " " + std::to_string(c.h) + "x" + std::to_string(c.w) +
                " window " + std::to_string(c.kh) + "x" + std::to_string(c.kw));
-  expect_tensor_near(to_plain(got, Layout::kNChw8c), reference(c, o.x, o.w, o.b, o.r), 1e-4, 1e-4);
+  expect_tensor_near(to_plain(got, c.layout), reference(c, o.x, o.w, o.b, o.r), 1e-4, 1e-4);
 }
 
 TEST_F(ConvWinograd, MatchesDirectConvolution) {
@@ -305,6 +307,116 @@ TEST_F(ConvWinograd, FewChannelsOnALargeImageStayOnOneDnn) {
   const Operands o = operands(c, rng);
   const ir::Node node = winograd_node(c);
   EXPECT_EQ(runtime::create_winograd_conv_kernel(init_of(node, c, o)), nullptr);
+}
+
+// Whether the kernel refuses `c` claimed to be in `layout` (the data stays plain: a refused kernel
+// reads none, and the session never stores a tensor blocked with a partial last block).
+bool refused_in_layout(WinogradCase c, Layout layout, std::mt19937& rng) {
+  c.layout = Layout::kPlain;
+  const Operands o = operands(c, rng);
+  const ir::Node node = winograd_node(c);  // outlives init, which refers to it
+  runtime::KernelInit init = init_of(node, c, o);
+  init.inputs[0].layout = layout;
+  init.output_layout = layout;
+  return runtime::create_winograd_conv_kernel(init) == nullptr;
+}
+
+TEST_F(ConvWinograd, ChannelCountsOffTheLayoutsBlockStayOnOneDnn) {
+  std::mt19937 rng(10);
+  WinogradCase c;
+  c.c = 24;
+  EXPECT_FALSE(refused_in_layout(c, Layout::kNChw8c, rng));
+  c.c = 20;  // the transforms read whole blocks
+  EXPECT_TRUE(refused_in_layout(c, Layout::kNChw8c, rng));
+}
+
+// The AVX-512 code on nChw16c: F(2, 7) only (oneDNN's own Winograd computes 3x3 windows there).
+class ConvWinogradAvx512 : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!runtime::cpu::use_avx512()) GTEST_SKIP() << "no AVX-512F: the nChw16c Winograd code is never used here";
+    runtime::set_winograd_enabled(true);
+  }
+};
+
+TEST_F(ConvWinogradAvx512, OneBySevenAndSevenByOneMatchDirectConvolution) {
+  // Channel counts of one, three and five 16-channel blocks: full 64-column weight panels and
+  // panels of one and three registers; pads that keep the size, none, asymmetric; bias, Relu,
+  // Clip, residual, batch 2.
+  uint32_t seed = 300;
+  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}}) {
+    const bool along_w = kw == 7;
+    for (std::vector<int64_t> pads : {along_w ? std::vector<int64_t>{0, 3, 0, 3} : std::vector<int64_t>{3, 0, 3, 0},
+                                      std::vector<int64_t>{0, 0, 0, 0}, along_w ? std::vector<int64_t>{1, 2, 0, 4} : std::vector<int64_t>{2, 1, 4, 0}}) {
+      for (auto [ch, k] : {std::pair<int64_t, int64_t>{16, 48}, {48, 80}, {32, 128}}) {
+        WinogradCase c;
+        c.layout = Layout::kNChw16c;
+        c.kh = kh;
+        c.kw = kw;
+        c.c = ch;
+        c.k = k;
+        c.h = 9 + static_cast<int64_t>(seed % 4);
+        c.w = c.h + 1;
+        c.pads = pads;
+        c.activation = seed % 3 == 0 ? runtime::FusedActivation::kClip : runtime::FusedActivation::kRelu;
+        c.residual = seed % 2 == 0;
+        c.constant_bias = seed % 5 != 0;
+        c.n = seed % 7 == 0 ? 2 : 1;
+        check(c, seed++);
+      }
+    }
+  }
+}
+
+TEST_F(ConvWinogradAvx512, SlicesAndThreadsGiveTheWholeKernelsBits) {
+  std::mt19937 rng(11);
+  WinogradCase c;
+  c.layout = Layout::kNChw16c;
+  c.c = 32;
+  c.k = 112;  // 7 channel blocks: slices of 4+3, 3+2+2 blocks
+  c.h = 17;
+  c.w = 17;
+  c.residual = true;
+  c.activation = runtime::FusedActivation::kRelu;
+  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}}) {
+    c.kh = kh;
+    c.kw = kw;
+    c.pads = {kh / 2, kw / 2, kh / 2, kw / 2};
+    const Operands o = operands(c, rng);
+    const ir::Tensor whole = run_winograd(c, o);
+    ASSERT_NE(whole.raw(), nullptr);
+    for (int slices : {2, 3, 7}) {
+      const ir::Tensor parts = run_winograd(c, o, slices);
+      ASSERT_NE(parts.raw(), nullptr);
+      EXPECT_EQ(std::memcmp(parts.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << slices << " slices";
+    }
+    for (int threads : {2, 3}) {
+      const ir::Tensor many = run_winograd(c, o, 1, threads);
+      ASSERT_NE(many.raw(), nullptr);
+      EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << threads << " threads";
+    }
+  }
+}
+
+TEST_F(ConvWinogradAvx512, LeavesThreeByThreeAndPartialBlocksToOneDnn) {
+  std::mt19937 rng(12);
+  WinogradCase c;
+  c.layout = Layout::kNChw16c;
+  c.c = 32;
+  c.k = 32;
+  const Operands square = operands(c, rng);
+  EXPECT_EQ(runtime::create_winograd_conv_kernel(init_of(winograd_node(c), c, square)), nullptr);  // 3x3
+  c.kh = 1;
+  c.kw = 7;
+  c.pads = {0, 3, 0, 3};
+  const Operands row = operands(c, rng);
+  EXPECT_NE(runtime::create_winograd_conv_kernel(init_of(winograd_node(c), c, row)), nullptr);
+  EXPECT_FALSE(refused_in_layout(c, Layout::kNChw16c, rng));
+  c.c = 24;  // a partial last block
+  EXPECT_TRUE(refused_in_layout(c, Layout::kNChw16c, rng));
+  c.c = 32;
+  c.k = 40;
+  EXPECT_TRUE(refused_in_layout(c, Layout::kNChw16c, rng));
 }
 
 }  // namespace
