@@ -171,9 +171,9 @@ TEST(Conv, WideChannelsMultipleOfBlock) {
   }
 }
 
-// A 3x3 convolution in the session's blocked layout, computing `slice` on `threads` OpenMP threads,
+// A convolution in the session's blocked layout (3x3 in most tests), computing `slice` on `threads` OpenMP threads,
 // run once into `y` (only the slice's part is written).
-std::string run_blocked_3x3(const ConvCase& c, const std::vector<ir::Tensor>& inputs, runtime::Layout layout,
+std::string run_blocked(const ConvCase& c, const std::vector<ir::Tensor>& inputs, runtime::Layout layout,
                             runtime::SliceSpec slice, int threads, ir::Tensor& y, runtime::Layout input_layout) {
   const ir::Node node = conv_node(c);
   runtime::KernelInit init{node, {}, 13, threads, layout};
@@ -218,7 +218,7 @@ TEST(Conv, BlockedSlicesAndThreadsGiveTheWholeKernelsBits) {
                                             random_f32({s.k}, rng)};
     for (runtime::Layout in : {layout, runtime::Layout::kPlain}) {
     ir::Tensor whole;
-    const std::string impl = run_blocked_3x3(c, inputs, layout, {}, 1, whole, in);
+    const std::string impl = run_blocked(c, inputs, layout, {}, 1, whole, in);
     SCOPED_TRACE(std::to_string(s.c) + "->" + std::to_string(s.k) + " on " + std::to_string(s.hw) + "x" + std::to_string(s.hw) + ": " + impl);
     const size_t bytes = static_cast<size_t>(whole.size()) * sizeof(float);
     const int64_t blocks = s.k / (layout == runtime::Layout::kNChw16c ? 16 : 8);
@@ -226,7 +226,7 @@ TEST(Conv, BlockedSlicesAndThreadsGiveTheWholeKernelsBits) {
       if (count > blocks) continue;
       ir::Tensor parts;
       try {
-        for (int k = 0; k < count; ++k) run_blocked_3x3(c, inputs, layout, {k, count}, 1, parts, in);
+        for (int k = 0; k < count; ++k) run_blocked(c, inputs, layout, {k, count}, 1, parts, in);
       } catch (const Error& e) {
         // Refusing is allowed (the node then runs whole), a slice with other bits is not.
         EXPECT_EQ(e.kind(), ErrorKind::kUnsupported) << e.what();
@@ -238,7 +238,7 @@ TEST(Conv, BlockedSlicesAndThreadsGiveTheWholeKernelsBits) {
     }
     for (int threads : {2, 3}) {
       ir::Tensor many;
-      const std::string threaded = run_blocked_3x3(c, inputs, layout, {}, threads, many, in);
+      const std::string threaded = run_blocked(c, inputs, layout, {}, threads, many, in);
       EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), bytes), 0) << threads << " threads: " << threaded;
       // oneDNN's jit_fp32_wino_2x3 on a small image runs as one output-channel slice per thread.
       if (impl.starts_with("jit_fp32_wino_2x3") && s.hw <= 16 && blocks >= threads) {
@@ -249,6 +249,35 @@ TEST(Conv, BlockedSlicesAndThreadsGiveTheWholeKernelsBits) {
   }
   // Most shapes split (only oneDNN's jit_wino_4x3 and slices that would change implementation refuse).
   EXPECT_GT(compared, refused) << compared << " sliced, " << refused << " refused";
+}
+
+// 1x7 and 7x1 convolutions (ramiel's F(2, 7) Winograd where the CPU has it) on several threads
+// give the bits of one thread; the Winograd kernel runs as one output-channel slice per thread.
+TEST(Conv, SevenTapWindowsOnThreadsGiveTheBitsOfOne) {
+  std::mt19937 rng(22);
+  const runtime::Layout layout = runtime::preferred_activation_layout();
+  if (layout == runtime::Layout::kNhwc) GTEST_SKIP() << "NHWC activations: convolutions are not sliced";
+  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}}) {
+    ConvCase c;
+    c.x = {1, 128, 17, 17};
+    c.m = 192;
+    c.kernel = {kh, kw};
+    c.strides = {1, 1};
+    c.dilations = {1, 1};
+    c.pads = {kh / 2, kw / 2, kh / 2, kw / 2};
+    const std::vector<ir::Tensor> inputs = {random_f32(c.x, rng), random_f32({c.m, 128, kh, kw}, rng, -0.1f, 0.1f), random_f32({c.m}, rng)};
+    ir::Tensor one;
+    const std::string impl = run_blocked(c, inputs, layout, {}, 1, one, layout);
+    SCOPED_TRACE(std::to_string(kh) + "x" + std::to_string(kw) + ": " + impl);
+    for (int threads : {2, 3}) {
+      ir::Tensor many;
+      const std::string threaded = run_blocked(c, inputs, layout, {}, threads, many, layout);
+      EXPECT_EQ(std::memcmp(many.raw(), one.raw(), static_cast<size_t>(one.size()) * sizeof(float)), 0) << threads << " threads";
+      if (impl.starts_with("ramiel_winograd_2x7")) {
+        EXPECT_NE(threaded.find("slices on OpenMP threads"), std::string::npos) << threaded;
+      }
+    }
+  }
 }
 
 TEST(Conv, OutputInfo) {
