@@ -1,10 +1,11 @@
 #pragma once
 /// \file
 /// ramiel's own Winograd convolutions for channel-blocked tensors: F(2x2, 3x3) for 3x3 windows
-/// (2.25x fewer multiplications than a direct convolution) and F(2, 7) along one axis for 1x7 and
-/// 7x1 windows (1.75x fewer), as in inception_v3. On AVX2 CPUs (nChw8c, the session's layout there)
-/// both; oneDNN 2.6 offers Winograd only on AVX-512 CPUs, and only for 3x3 windows, so on those
-/// (nChw16c) ramiel runs F(2, 7) and leaves 3x3 to oneDNN. ONNX Runtime's MLAS has none.
+/// (2.25x fewer multiplications than a direct convolution), and along one axis F(2, 7) for 1x7 and
+/// 7x1 windows (1.75x fewer) and F(4, 3) for 1x3 and 3x1 ones (2x fewer), as in inception_v3. On
+/// AVX2 CPUs (nChw8c, the session's layout there) all; oneDNN 2.6 offers Winograd only on AVX-512
+/// CPUs, and only for 3x3 windows, so on those (nChw16c) ramiel runs the 1-D ones and leaves 3x3 to
+/// oneDNN. ONNX Runtime's MLAS has none.
 /// create_conv_kernel() (conv.cpp) tries it first and falls back to oneDNN's convolutions.
 
 #include <memory>
@@ -13,9 +14,9 @@
 
 namespace ramiel::runtime {
 
-/// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3, 1x7
-/// or 7x1 weight, stride 1, dilation 1, one group, input and output in nChw8c on a CPU with AVX2
-/// and FMA (or a 1x7 or 7x1 weight, nChw16c, AVX-512F), channel counts whole blocks of the layout
+/// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3, 1x7,
+/// 7x1, 1x3 or 3x1 weight, stride 1, dilation 1, one group, input and output in nChw8c on a CPU with
+/// AVX2 and FMA (or a 1-D window, nChw16c, AVX-512F), channel counts whole blocks of the layout
 /// and at least kWinogradMinChannels (and not few of them on a large image), and Winograd not
 /// turned off (init.threads > 1: tile blocks on OpenMP threads, the same bits as on one); nullptr
 /// otherwise (also for any malformed node: the oneDNN kernel reports those). Slices split output

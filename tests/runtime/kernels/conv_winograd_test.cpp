@@ -1,8 +1,8 @@
-// The Winograd convolutions (3x3, 1x7, 7x1) against a direct convolution in double: channel counts
+// The Winograd convolutions (3x3, 1x7, 7x1, 1x3, 3x1) against a direct convolution in double: channel counts
 // with and without a half panel, pads 0-4 (asymmetric too), odd and even output sizes, bias
 // (constant, at run time, none), Relu and Clip, a fused residual, batch 2; slices and OpenMP
 // threads give the bits of one whole kernel; the cases it must leave to oneDNN. Both codes: AVX2
-// on nChw8c and AVX-512 on nChw16c (F(2, 7)).
+// on nChw8c and AVX-512 on nChw16c (the 1-D windows: F(2, 7) and F(4, 3)).
 #include "runtime/kernels/conv_winograd.h"
 
 #include "runtime/kernels/cpu_features.h"
@@ -188,14 +188,24 @@ TEST_F(ConvWinograd, PadsBiasActivationsResidualBatch) {
   check(c, seed++);
 }
 
-TEST_F(ConvWinograd, OneBySevenAndSevenByOne) {
-  // F(2, 7) along W (1x7) and along H (7x1), as in inception_v3's 17x17 blocks: pads that keep
-  // the size, none, asymmetric; odd and even outputs; bias, Relu, residual.
+// Pads for a 1-D window of `taps` along W (1 x taps) or H: keeping the size, none, asymmetric.
+std::vector<std::vector<int64_t>> one_d_pads(int64_t taps, bool along_w) {
+  const int64_t half = taps / 2;
+  if (along_w) return {{0, half, 0, half}, {0, 0, 0, 0}, {1, half - 1, 0, half + 1}};
+  return {{half, 0, half, 0}, {0, 0, 0, 0}, {half - 1, 1, half + 1, 0}};
+}
+
+// The 1-D windows: F(2, 7) for 1x7 and 7x1, F(4, 3) for 1x3 and 3x1.
+const std::vector<std::pair<int64_t, int64_t>> kOneDWindows = {{1, 7}, {7, 1}, {1, 3}, {3, 1}};
+
+TEST_F(ConvWinograd, OneDimensionalWindows) {
+  // F(2, 7) and F(4, 3) along W (1x7, 1x3) and along H (7x1, 3x1), as in inception_v3's 17x17
+  // and 8x8 blocks: pads that keep the size, none, asymmetric; output sizes that are and are not
+  // multiples of the tile; bias, Relu, residual.
   uint32_t seed = 200;
-  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}}) {
-    const bool along_w = kw == 7;
-    for (std::vector<int64_t> pads : {along_w ? std::vector<int64_t>{0, 3, 0, 3} : std::vector<int64_t>{3, 0, 3, 0},
-                                      std::vector<int64_t>{0, 0, 0, 0}, along_w ? std::vector<int64_t>{1, 2, 0, 4} : std::vector<int64_t>{2, 1, 4, 0}}) {
+  for (auto [kh, kw] : kOneDWindows) {
+    const bool along_w = kh == 1;
+    for (const std::vector<int64_t>& pads : one_d_pads(std::max(kh, kw), along_w)) {
       for (int64_t size : {9, 12}) {
         WinogradCase c;
         c.kh = kh;
@@ -232,7 +242,7 @@ TEST_F(ConvWinograd, SlicesAndThreadsGiveTheWholeKernelsBits) {
   c.w = 13;
   c.residual = true;
   c.activation = runtime::FusedActivation::kRelu;
-  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{3, 3}, {1, 7}, {7, 1}}) {
+  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{3, 3}, {1, 7}, {7, 1}, {1, 3}, {3, 1}}) {
     c.kh = kh;
     c.kw = kw;
     c.pads = {kh / 2, kw / 2, kh / 2, kw / 2};
@@ -330,7 +340,8 @@ TEST_F(ConvWinograd, ChannelCountsOffTheLayoutsBlockStayOnOneDnn) {
   EXPECT_TRUE(refused_in_layout(c, Layout::kNChw8c, rng));
 }
 
-// The AVX-512 code on nChw16c: F(2, 7) only (oneDNN's own Winograd computes 3x3 windows there).
+// The AVX-512 code on nChw16c: the 1-D windows only (oneDNN's own Winograd computes 3x3 windows
+// there).
 class ConvWinogradAvx512 : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -339,15 +350,14 @@ class ConvWinogradAvx512 : public ::testing::Test {
   }
 };
 
-TEST_F(ConvWinogradAvx512, OneBySevenAndSevenByOneMatchDirectConvolution) {
-  // Channel counts of one, three and five 16-channel blocks: full 64-column weight panels and
-  // panels of one and three registers; pads that keep the size, none, asymmetric; bias, Relu,
-  // Clip, residual, batch 2.
+TEST_F(ConvWinogradAvx512, OneDimensionalWindowsMatchDirectConvolution) {
+  // 1x7, 7x1, 1x3, 3x1; channel counts of one, three and five 16-channel blocks: full 64-column
+  // weight panels and panels of one and three registers; pads that keep the size, none,
+  // asymmetric; bias, Relu, Clip, residual, batch 2.
   uint32_t seed = 300;
-  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}}) {
-    const bool along_w = kw == 7;
-    for (std::vector<int64_t> pads : {along_w ? std::vector<int64_t>{0, 3, 0, 3} : std::vector<int64_t>{3, 0, 3, 0},
-                                      std::vector<int64_t>{0, 0, 0, 0}, along_w ? std::vector<int64_t>{1, 2, 0, 4} : std::vector<int64_t>{2, 1, 4, 0}}) {
+  for (auto [kh, kw] : kOneDWindows) {
+    const bool along_w = kh == 1;
+    for (const std::vector<int64_t>& pads : one_d_pads(std::max(kh, kw), along_w)) {
       for (auto [ch, k] : {std::pair<int64_t, int64_t>{16, 48}, {48, 80}, {32, 128}}) {
         WinogradCase c;
         c.layout = Layout::kNChw16c;
@@ -378,7 +388,7 @@ TEST_F(ConvWinogradAvx512, SlicesAndThreadsGiveTheWholeKernelsBits) {
   c.w = 17;
   c.residual = true;
   c.activation = runtime::FusedActivation::kRelu;
-  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}}) {
+  for (auto [kh, kw] : kOneDWindows) {
     c.kh = kh;
     c.kw = kw;
     c.pads = {kh / 2, kw / 2, kh / 2, kw / 2};
