@@ -1,4 +1,4 @@
-// 3x3, 1x7, 7x1, 1x3 and 3x1 convolutions on the zoo's shapes: the Winograd kernel (ramiel's own on AVX2 CPUs,
+// 3x3, 1x7, 7x1, 1x3 and 3x1 convolutions (and 3x3 stride-2 ones) on the zoo's shapes: the Winograd kernel (ramiel's own on AVX2 CPUs,
 // oneDNN's on AVX-512 ones) against oneDNN's direct convolution, both on the session's activation
 // layout (nChw8c or nChw16c) with a fused Relu as the session runs them, one thread, alternating
 // rounds in one process. Prints medians and the ratio; with --cold a 64 MiB buffer is
@@ -36,14 +36,18 @@ struct Shape {
   const char* where;
   int64_t c, k, h, w, pad;
   int64_t kh = 3, kw = 3;  // window (pads: `pad` on each side of a 3-wide dim, 3 of a 7-wide one)
+  int64_t stride = 1;
 };
 
-// Stride-1 convolutions of the zoo models (torchvision exports).
+// Convolutions of the zoo models (torchvision exports): stride 1 unless named s2.
 const std::vector<Shape> kShapes = {
     {"resnet50 layer1", 64, 64, 56, 56, 1},      {"resnet50 layer2", 128, 128, 28, 28, 1},
     {"resnet50 layer3", 256, 256, 14, 14, 1},    {"resnet50 layer4", 512, 512, 7, 7, 1},
     {"googlenet conv3", 64, 192, 56, 56, 1},     {"googlenet 3b", 128, 192, 28, 28, 1},
     {"googlenet 4e", 160, 320, 14, 14, 1},       {"googlenet 5b", 192, 384, 7, 7, 1},
+    {"googlenet 3a", 96, 128, 28, 28, 1},        {"googlenet 4a", 96, 208, 14, 14, 1},
+    {"googlenet 4b", 112, 224, 14, 14, 1},       {"googlenet 4c", 128, 256, 14, 14, 1},
+    {"googlenet 4d", 144, 288, 14, 14, 1},       {"googlenet 5a", 160, 320, 7, 7, 1},
     {"inception 2a", 32, 32, 149, 149, 0},       {"inception 2b", 32, 64, 147, 147, 1},
     {"inception 4a", 80, 192, 73, 73, 0},        {"inception 5b dbl", 64, 96, 35, 35, 1},
     {"inception 7b dbl", 448, 384, 8, 8, 1},     {"squeezenet fire2", 16, 64, 55, 55, 1},
@@ -51,6 +55,9 @@ const std::vector<Shape> kShapes = {
     {"inception 6b 1x7", 128, 128, 17, 17, 0, 1, 7}, {"inception 6b 7x1", 128, 192, 17, 17, 0, 7, 1},
     {"inception 6e 1x7", 192, 192, 17, 17, 0, 1, 7}, {"inception 7a 7x1", 192, 192, 17, 17, 0, 7, 1},
     {"inception 7b 1x3", 384, 384, 8, 8, 1, 1, 3},   {"inception 7b 3x1", 384, 384, 8, 8, 1, 3, 1},
+    {"resnet50 layer2.0 s2", 128, 128, 56, 56, 1, 3, 3, 2}, {"resnet50 layer3.0 s2", 256, 256, 28, 28, 1, 3, 3, 2},
+    {"resnet50 layer4.0 s2", 512, 512, 14, 14, 1, 3, 3, 2}, {"inception 6a s2", 288, 384, 35, 35, 0, 3, 3, 2},
+    {"inception 7a s2", 192, 320, 17, 17, 0, 3, 3, 2},
 };
 
 struct Prepared {
@@ -87,6 +94,7 @@ int main(int argc, char** argv) {
     const int64_t pad_h = s.kh == 3 ? s.pad : s.kh / 2, pad_w = s.kw == 3 ? s.pad : s.kw / 2;
     node.attributes["kernel_shape"] = ints({s.kh, s.kw});
     node.attributes["pads"] = ints({pad_h, pad_w, pad_h, pad_w});
+    node.attributes["strides"] = ints({s.stride, s.stride});
     std::vector<Tensor> inputs = {random_tensor({1, s.c, s.h, s.w}, rng), random_tensor({s.k, s.c, s.kh, s.kw}, rng),
                                   random_tensor({s.k}, rng)};
     auto prepare = [&](bool winograd) {
@@ -114,7 +122,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < runs; ++i) winograd_ms.push_back(milliseconds_of(winograd, inputs, evict));
     }
     const double d = median(direct_ms), w = median(winograd_ms);
-    const int64_t oh = s.h + 2 * pad_h - s.kh + 1, ow = s.w + 2 * pad_w - s.kw + 1;
+    const int64_t oh = (s.h + 2 * pad_h - s.kh) / s.stride + 1, ow = (s.w + 2 * pad_w - s.kw) / s.stride + 1;
     const double gflop = 2.0 * static_cast<double>(s.c * s.k * s.kh * s.kw * oh * ow) * 1e-9;
     fmt::print("| {} | {}->{} | {}x{} | {:.3f} | {:.3f} | {:.2f} | {:.1f} | {:.1f} | {} |\n", s.where, s.c, s.k, oh, ow, d, w,
                w / d, gflop / d * 1e3, gflop / w * 1e3,
