@@ -10,8 +10,8 @@
 //
 // A fused Relu or Clip (KernelInit::activation) is a oneDNN post-op, and so is a fused residual Add
 // (KernelInit::add_residual: input 3, read in the output's layout; a slice reads its own part).
-// Stride-1 3x3, 1x7, 7x1, 1x3 and 3x1 convolutions on nChw8c, and the 1-D ones on nChw16c, run on
-// ramiel's own Winograd kernel instead (conv_winograd.h).
+// Stride-1 3x3, 1x7, 7x1, 1x3 and 3x1 convolutions on nChw8c, and on nChw16c the 1-D ones and the
+// 3x3 ones on small images, run on ramiel's own Winograd kernel instead (conv_winograd.h).
 // Slices (KernelInit::slice): a batch-1 convolution splits by output channels, whole channel blocks
 // (or whole groups) per slice, so each slice writes one contiguous part of the output.
 #include <algorithm>
@@ -119,8 +119,6 @@ std::optional<Tag> padded_blocked_tag(Layout layout) {
 
 // oneDNN's Winograd implementations (impl_info_str prefixes) that the kernel uses.
 constexpr std::string_view kWinograd2x3 = "jit_fp32_wino_2x3", kWinograd4x3 = "jit_wino_4x3";
-// ramiel's 1-D Winograd kernels (F(2, 7), F(4, 3): conv_winograd.h).
-constexpr std::string_view kRamielWinograd1d = "ramiel_winograd_1d";
 
 // Output images up to this many pixels run jit_fp32_wino_2x3 as slices on threads (see create_conv_kernel).
 constexpr int64_t kThreadSlicedWinogradMaxPixels = 16 * 16;
@@ -348,18 +346,10 @@ class ConvKernel final : public Kernel {
 /// slice per OpenMP thread: its own threading barely gains there (googlenet's 160->320 on 14x14:
 /// 0.46 ms on one thread, 0.54 on two, 0.38 as two slices), and its slices give the whole node's
 /// bits. On larger images its own threading is as fast or faster (resnet50's 64->64 on 56x56).
-/// ramiel's 1-D Winograd kernels likewise run one output-channel slice per thread rather than
-/// splitting their tiles: each thread then reads half of the transformed weight, which comes from
-/// memory in a model (inception_v3's 192->192 1x7 on 17x17 with a cold cache on two threads:
-/// 0.34 ms as tile blocks, 0.30 as slices; the whole model at two threads 1-3% faster).
+/// (On AVX-512 CPUs ramiel's own F(2x2, 3x3) takes most of those small images first: faster again,
+/// see conv_winograd.h.)
 std::unique_ptr<Kernel> create_conv_kernel(const KernelInit& init) {
-  if (auto winograd = create_winograd_conv_kernel(init)) {
-    if (init.threads > 1 && init.slice.whole() && winograd->implementation().starts_with(kRamielWinograd1d)) {
-      auto sliced = create_thread_sliced_kernel([](const KernelInit& part) { return create_winograd_conv_kernel(part); }, init);
-      if (sliced) return sliced;
-    }
-    return winograd;
-  }
+  if (auto winograd = create_winograd_conv_kernel(init)) return winograd;
   auto whole = std::make_unique<ConvKernel>(init);
   const auto& y = whole->output_infos().front().dims;
   const bool small_image = y.size() == 4 && y[2] * y[3] <= kThreadSlicedWinogradMaxPixels;

@@ -4,8 +4,12 @@
 /// (2.25x fewer multiplications than a direct convolution), and along one axis F(2, 7) for 1x7 and
 /// 7x1 windows (1.75x fewer) and F(4, 3) for 1x3 and 3x1 ones (2x fewer), as in inception_v3. On
 /// AVX2 CPUs (nChw8c, the session's layout there) all; oneDNN 2.6 offers Winograd only on AVX-512
-/// CPUs, and only for 3x3 windows, so on those (nChw16c) ramiel runs the 1-D ones and leaves 3x3 to
-/// oneDNN. ONNX Runtime's MLAS has none.
+/// CPUs, and only for 3x3 windows, so on those (nChw16c) ramiel runs the 1-D ones, and 3x3 ones on
+/// output images up to kWinogradSmallImage pixels, where oneDNN's jit_fp32_wino_2x3 loses to it
+/// (googlenet 4a-4e, 5a, 5b: 0.10-0.24 ms against 0.11-0.36 on two threads; 96->208 on 14x14
+/// 0.17 against 0.54 on one); larger 3x3 ones go to oneDNN's jit_wino_4x3 or 2x3, faster there.
+/// On several threads the 1-D kernels and all AVX-512 ones run one output-channel slice per
+/// thread. ONNX Runtime's MLAS has none.
 /// create_conv_kernel() (conv.cpp) tries it first and falls back to oneDNN's convolutions.
 
 #include <memory>
@@ -16,7 +20,8 @@ namespace ramiel::runtime {
 
 /// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3, 1x7,
 /// 7x1, 1x3 or 3x1 weight, stride 1, dilation 1, one group, input and output in nChw8c on a CPU with
-/// AVX2 and FMA (or a 1-D window, nChw16c, AVX-512F), channel counts whole blocks of the layout
+/// AVX2 and FMA (or a 1-D window or a 3x3 one on a small image, nChw16c, AVX-512F), channel counts
+/// whole blocks of the layout
 /// and at least kWinogradMinChannels (and not few of them on a large image), and Winograd not
 /// turned off (init.threads > 1: tile blocks on OpenMP threads, the same bits as on one); nullptr
 /// otherwise (also for any malformed node: the oneDNN kernel reports those). Slices split output
@@ -33,6 +38,10 @@ inline constexpr int64_t kWinogradMinChannels = 16;
 inline constexpr int64_t kWinogradSmallProduct = 4096;
 /// Pixels (H * W of the input) above which a convolution counts as large for kWinogradSmallProduct.
 inline constexpr int64_t kWinogradLargeImage = 64 * 64;
+
+/// Output pixels (H * W) up to which 3x3 convolutions on nChw16c (AVX-512) run on ramiel's
+/// F(2x2, 3x3) rather than oneDNN's Winograd (see conv_bench: measured, not derived).
+inline constexpr int64_t kWinogradSmallImage = 16 * 16;
 
 /// Turns the Winograd path on or off for kernels created from now on (on unless the environment
 /// variable RAMIEL_NO_WINOGRAD is set; tests and benchmarks compare both paths).

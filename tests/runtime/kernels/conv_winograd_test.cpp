@@ -340,8 +340,8 @@ TEST_F(ConvWinograd, ChannelCountsOffTheLayoutsBlockStayOnOneDnn) {
   EXPECT_TRUE(refused_in_layout(c, Layout::kNChw8c, rng));
 }
 
-// The AVX-512 code on nChw16c: the 1-D windows only (oneDNN's own Winograd computes 3x3 windows
-// there).
+// The AVX-512 code on nChw16c: the 1-D windows, and 3x3 ones on small images (oneDNN's own
+// Winograd computes larger 3x3 ones there).
 class ConvWinogradAvx512 : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -350,14 +350,18 @@ class ConvWinogradAvx512 : public ::testing::Test {
   }
 };
 
-TEST_F(ConvWinogradAvx512, OneDimensionalWindowsMatchDirectConvolution) {
-  // 1x7, 7x1, 1x3, 3x1; channel counts of one, three and five 16-channel blocks: full 64-column
+TEST_F(ConvWinogradAvx512, WindowsMatchDirectConvolution) {
+  // 3x3, 1x7, 7x1, 1x3, 3x1; channel counts of one, three and five 16-channel blocks: full 64-column
   // weight panels and panels of one and three registers; pads that keep the size, none,
   // asymmetric; bias, Relu, Clip, residual, batch 2.
   uint32_t seed = 300;
-  for (auto [kh, kw] : kOneDWindows) {
+  std::vector<std::pair<int64_t, int64_t>> windows = kOneDWindows;
+  windows.emplace_back(3, 3);
+  for (auto [kh, kw] : windows) {
     const bool along_w = kh == 1;
-    for (const std::vector<int64_t>& pads : one_d_pads(std::max(kh, kw), along_w)) {
+    const std::vector<std::vector<int64_t>> pads_cases =
+        kh == kw ? std::vector<std::vector<int64_t>>{{1, 1, 1, 1}, {0, 0, 0, 0}, {0, 1, 2, 1}} : one_d_pads(std::max(kh, kw), along_w);
+    for (const std::vector<int64_t>& pads : pads_cases) {
       for (auto [ch, k] : {std::pair<int64_t, int64_t>{16, 48}, {48, 80}, {32, 128}}) {
         WinogradCase c;
         c.layout = Layout::kNChw16c;
@@ -384,11 +388,11 @@ TEST_F(ConvWinogradAvx512, SlicesAndThreadsGiveTheWholeKernelsBits) {
   c.layout = Layout::kNChw16c;
   c.c = 32;
   c.k = 112;  // 7 channel blocks: slices of 4+3, 3+2+2 blocks
-  c.h = 17;
-  c.w = 17;
+  c.h = 16;
+  c.w = 15;  // 3x3 too: up to kWinogradSmallImage outputs
   c.residual = true;
   c.activation = runtime::FusedActivation::kRelu;
-  for (auto [kh, kw] : kOneDWindows) {
+  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}, {1, 3}, {3, 1}, {3, 3}}) {
     c.kh = kh;
     c.kw = kw;
     c.pads = {kh / 2, kw / 2, kh / 2, kw / 2};
@@ -408,14 +412,20 @@ TEST_F(ConvWinogradAvx512, SlicesAndThreadsGiveTheWholeKernelsBits) {
   }
 }
 
-TEST_F(ConvWinogradAvx512, LeavesThreeByThreeAndPartialBlocksToOneDnn) {
+TEST_F(ConvWinogradAvx512, LeavesLargeThreeByThreeAndPartialBlocksToOneDnn) {
   std::mt19937 rng(12);
   WinogradCase c;
   c.layout = Layout::kNChw16c;
   c.c = 32;
   c.k = 32;
-  const Operands square = operands(c, rng);
-  EXPECT_EQ(runtime::create_winograd_conv_kernel(init_of(winograd_node(c), c, square)), nullptr);  // 3x3
+  c.h = 16;
+  c.w = 16;  // 16x16 outputs: ramiel's
+  const Operands small = operands(c, rng);
+  EXPECT_NE(runtime::create_winograd_conv_kernel(init_of(winograd_node(c), c, small)), nullptr);
+  c.w = 17;  // 16x17: oneDNN's
+  const Operands large = operands(c, rng);
+  EXPECT_EQ(runtime::create_winograd_conv_kernel(init_of(winograd_node(c), c, large)), nullptr);
+  c.w = 16;
   c.kh = 1;
   c.kw = 7;
   c.pads = {0, 3, 0, 3};
