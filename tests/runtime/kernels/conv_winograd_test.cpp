@@ -233,21 +233,18 @@ TEST_F(ConvWinograd, ManyTilesInBlocks) {
   check(c, 7);
 }
 
-TEST_F(ConvWinograd, SlicesAndThreadsGiveTheWholeKernelsBits) {
-  std::mt19937 rng(3);
-  WinogradCase c;
-  c.c = 32;
-  c.k = 56;  // 7 channel blocks: slices of 4+3, 3+2+2 blocks
-  c.h = 12;
-  c.w = 13;
-  c.residual = true;
-  c.activation = runtime::FusedActivation::kRelu;
+// For every window (3x3, 1x7, 7x1, 1x3, 3x1, pads keeping the size) of `c` (7 output channel
+// blocks): 2, 3 and 7 slices, and 2 and 3 threads (tile blocks or output slices on OpenMP
+// threads), give exactly the bits of one whole kernel on one thread.
+void expect_slices_and_threads_give_the_whole_bits(WinogradCase c, std::mt19937& rng) {
   for (auto [kh, kw] : {std::pair<int64_t, int64_t>{3, 3}, {1, 7}, {7, 1}, {1, 3}, {3, 1}}) {
     c.kh = kh;
     c.kw = kw;
     c.pads = {kh / 2, kw / 2, kh / 2, kw / 2};
+    SCOPED_TRACE(std::to_string(kh) + "x" + std::to_string(kw));
     const Operands o = operands(c, rng);
     const ir::Tensor whole = run_winograd(c, o);
+    ASSERT_NE(whole.raw(), nullptr);
     for (int slices : {2, 3, 7}) {
       const ir::Tensor parts = run_winograd(c, o, slices);
       ASSERT_NE(parts.raw(), nullptr);
@@ -259,6 +256,18 @@ TEST_F(ConvWinograd, SlicesAndThreadsGiveTheWholeKernelsBits) {
       EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << threads << " threads";
     }
   }
+}
+
+TEST_F(ConvWinograd, SlicesAndThreadsGiveTheWholeKernelsBits) {
+  std::mt19937 rng(3);
+  WinogradCase c;
+  c.c = 32;
+  c.k = 56;  // 7 channel blocks: slices of 4+3, 3+2+2 blocks
+  c.h = 12;
+  c.w = 13;
+  c.residual = true;
+  c.activation = runtime::FusedActivation::kRelu;
+  expect_slices_and_threads_give_the_whole_bits(c, rng);
 }
 
 TEST_F(ConvWinograd, OpenMpThreadsGiveTheBitsOfOneThread) {
@@ -392,24 +401,7 @@ TEST_F(ConvWinogradAvx512, SlicesAndThreadsGiveTheWholeKernelsBits) {
   c.w = 15;  // 3x3 too: up to kWinogradSmallImage outputs
   c.residual = true;
   c.activation = runtime::FusedActivation::kRelu;
-  for (auto [kh, kw] : {std::pair<int64_t, int64_t>{1, 7}, {7, 1}, {1, 3}, {3, 1}, {3, 3}}) {
-    c.kh = kh;
-    c.kw = kw;
-    c.pads = {kh / 2, kw / 2, kh / 2, kw / 2};
-    const Operands o = operands(c, rng);
-    const ir::Tensor whole = run_winograd(c, o);
-    ASSERT_NE(whole.raw(), nullptr);
-    for (int slices : {2, 3, 7}) {
-      const ir::Tensor parts = run_winograd(c, o, slices);
-      ASSERT_NE(parts.raw(), nullptr);
-      EXPECT_EQ(std::memcmp(parts.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << slices << " slices";
-    }
-    for (int threads : {2, 3}) {
-      const ir::Tensor many = run_winograd(c, o, 1, threads);
-      ASSERT_NE(many.raw(), nullptr);
-      EXPECT_EQ(std::memcmp(many.raw(), whole.raw(), static_cast<size_t>(whole.size()) * 4), 0) << threads << " threads";
-    }
-  }
+  expect_slices_and_threads_give_the_whole_bits(c, rng);
 }
 
 TEST_F(ConvWinogradAvx512, LeavesLargeThreeByThreeAndPartialBlocksToOneDnn) {
