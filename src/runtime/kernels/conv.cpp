@@ -90,8 +90,8 @@ ConvSlice slice_conv(const SliceSpec& slice, const TensorInfo& x, const TensorIn
 
 // Whether a convolution may run on oneDNN's Winograd kernel: Winograd switched on, a 2-D 3x3 window,
 // stride 1, dilation 1, one group, constant weights, channels in whole 16-channel blocks (oneDNN's
-// Winograd needs them), and not few of them on a large image (the rule of ramiel's own kernel,
-// conv_winograd.h).
+// Winograd needs them), and not few of them on a large image (ramiel's own kernel takes those on
+// AVX-512 CPUs, and 3x3 ones on small images: conv_winograd.h).
 bool onednn_winograd_candidate(const KernelInit& init, const std::vector<int64_t>& kernel, const WindowGeometry& g,
                                int64_t groups, int64_t out_channels) {  // the whole node's
   const TensorInfo& x = init.inputs[0];

@@ -56,6 +56,7 @@ struct WinogradShape {
   WinogradKind kind = WinogradKind::k3x3;
   bool avx512 = false;     // nChw16c on AVX-512 (else nChw8c on AVX2)
   bool along_w = true;     // 1-D transforms: along W (a 1xr window) or H (rx1)
+  bool small_image = false;  // at most kWinogradSmallImage output pixels
   int64_t positions = 16;  // transformed tile size: 16 (4x4), or alpha of a 1-D transform
   int64_t batch = 1, channels = 0, out_channels = 0;  // C and the whole node's K
   int64_t height = 0, width = 0, out_height = 0, out_width = 0;
@@ -278,9 +279,11 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   const bool square = kh == 3 && kw == 3, row = kh == 1 && (kw == 7 || kw == 3), column = kw == 1 && (kh == 7 || kh == 3);
   if (!(square || row || column) || w.dims[1] != c) return none;
   if (c < kWinogradMinChannels || k < kWinogradMinChannels || k % block != 0 || c % block != 0) return none;
-  // Few channels on a large image: the transforms cost about what the multiplications save
-  // (inception_v3's 32->32 and 32->64 convolutions on 147x147 ran 0.96x-1.1x of oneDNN's).
-  if (c * k < kWinogradSmallProduct && x.dims[2] * x.dims[3] > kWinogradLargeImage) return none;
+  // Few channels on a large image: on AVX2 the transforms cost about what the multiplications save
+  // (inception_v3's 32->32 and 32->64 convolutions on 147x147 ran 0.96x-1.1x of oneDNN's direct
+  // ones); the AVX-512 code takes 0.58x there, for 3x3 windows (1-D ones untried).
+  const bool few_channels_large_image = c * k < kWinogradSmallProduct && x.dims[2] * x.dims[3] > kWinogradLargeImage;
+  if (few_channels_large_image && !(avx512 && square)) return none;
   if (node.attr_ints("kernel_shape", {kh, kw}) != std::vector<int64_t>{kh, kw}) return none;
   if (init.inputs.size() > 2 && !init.inputs[2].absent()) {
     const TensorInfo& b = init.inputs[2];
@@ -293,7 +296,10 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
     return none;  // the oneDNN kernel reports it
   }
   if (g.strides != std::vector<int64_t>{1, 1} || g.dilations != std::vector<int64_t>{1, 1}) return none;
-  if (square && avx512 && g.output[0] * g.output[1] > kWinogradSmallImage) return none;
+  // On AVX-512, 3x3 windows only where oneDNN's Winograd loses to this kernel (small output
+  // images) or is not used (few channels on a large image: conv.cpp).
+  const bool small_image = g.output[0] * g.output[1] <= kWinogradSmallImage;
+  if (square && avx512 && !small_image && !few_channels_large_image) return none;
   y.dtype = ir::DataType::kFloat32;
   y.dims = {x.dims[0], k, g.output[0], g.output[1]};
   y.layout = choose_output_layout(y.dims, init.output_layout);
@@ -303,6 +309,7 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
     if (r == nullptr || r->absent() || r->dtype != ir::DataType::kFloat32 || r->dims != y.dims || r->layout != y.layout) return none;
   }
   WinogradShape s;
+  s.small_image = small_image;
   const int64_t taps = std::max(kh, kw);
   s.kind = square ? WinogradKind::k3x3 : taps == 7 ? WinogradKind::kF27 : WinogradKind::kF43;
   s.avx512 = avx512;
@@ -346,11 +353,13 @@ std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init) {
   const WinogradShape shape = winograd_shape(init, y);
   if (shape.channels == 0) return nullptr;
   // On several threads, one output-channel slice per thread rather than tile blocks for the 1-D
-  // transforms and for every kernel on AVX-512 (small images there): each thread then reads half
-  // of the transformed weight, which comes from memory inside a model (inception_v3's 192->192 1x7
-  // on 17x17, cold cache, two threads: 0.34 ms as tile blocks, 0.30 as slices; googlenet's 3x3
-  // convolutions on 14x14: 0.15-0.24 ms as slices against 0.16-0.34 as tile blocks).
-  if (init.threads > 1 && init.slice.whole() && (shape.kind != WinogradKind::k3x3 || shape.avx512)) {
+  // transforms and for 3x3 ones on small images on AVX-512: each thread then reads half of the
+  // transformed weight, which comes from memory inside a model (inception_v3's 192->192 1x7 on
+  // 17x17, cold cache, two threads: 0.34 ms as tile blocks, 0.30 as slices; googlenet's 3x3
+  // convolutions on 14x14: 0.15-0.24 ms as slices against 0.16-0.34 as tile blocks). Large images
+  // split their tiles (inception_v3's 32->32 on 147x147: 0.83 ms against 1.32 as slices, which
+  // would each transform the whole input).
+  if (init.threads > 1 && init.slice.whole() && (shape.kind != WinogradKind::k3x3 || (shape.avx512 && shape.small_image))) {
     if (auto sliced = create_thread_sliced_kernel(create_winograd_conv_kernel, init)) return sliced;
   }
   return std::make_unique<WinogradConvKernel>(init, shape, y);

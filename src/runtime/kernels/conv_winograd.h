@@ -7,9 +7,11 @@
 /// CPUs, and only for 3x3 windows, so on those (nChw16c) ramiel runs the 1-D ones, and 3x3 ones on
 /// output images up to kWinogradSmallImage pixels, where oneDNN's jit_fp32_wino_2x3 loses to it
 /// (googlenet 4a-4e, 5a, 5b: 0.10-0.24 ms against 0.11-0.36 on two threads; 96->208 on 14x14
-/// 0.17 against 0.54 on one); larger 3x3 ones go to oneDNN's jit_wino_4x3 or 2x3, faster there.
-/// On several threads the 1-D kernels and all AVX-512 ones run one output-channel slice per
-/// thread. ONNX Runtime's MLAS has none.
+/// 0.17 against 0.54 on one), and with few channels on a large image, where oneDNN's Winograd
+/// is slower than its direct convolution and this kernel is not (inception_v3's 32->32 and
+/// 32->64 on 147x147: 0.58x of the direct convolution's time); other 3x3 ones go to oneDNN's
+/// jit_wino_4x3 or 2x3, faster there. On several threads the 1-D kernels and the 3x3 ones on small
+/// AVX-512 images run one output-channel slice per thread. ONNX Runtime's MLAS has none.
 /// create_conv_kernel() (conv.cpp) tries it first and falls back to oneDNN's convolutions.
 
 #include <memory>
@@ -20,10 +22,10 @@ namespace ramiel::runtime {
 
 /// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3, 1x7,
 /// 7x1, 1x3 or 3x1 weight, stride 1, dilation 1, one group, input and output in nChw8c on a CPU with
-/// AVX2 and FMA (or a 1-D window or a 3x3 one on a small image, nChw16c, AVX-512F), channel counts
-/// whole blocks of the layout
-/// and at least kWinogradMinChannels (and not few of them on a large image), and Winograd not
-/// turned off (init.threads > 1: tile blocks on OpenMP threads, the same bits as on one); nullptr
+/// AVX2 and FMA (or nChw16c on AVX-512F: a 1-D window, or a 3x3 one on a small image or with few
+/// channels), channel counts whole blocks of the layout and at least kWinogradMinChannels (and,
+/// but for that AVX-512 3x3 case, not few of them on a large image), and Winograd not turned off
+/// (init.threads > 1: tile blocks or output slices on OpenMP threads, the same bits as on one); nullptr
 /// otherwise (also for any malformed node: the oneDNN kernel reports those). Slices split output
 /// channels by whole channel blocks, like the oneDNN kernel, and compute exactly the bits of the
 /// same channels of the whole node.

@@ -404,6 +404,31 @@ TEST_F(ConvWinogradAvx512, SlicesAndThreadsGiveTheWholeKernelsBits) {
   expect_slices_and_threads_give_the_whole_bits(c, rng);
 }
 
+TEST_F(ConvWinogradAvx512, FewChannelsOnALargeImage) {
+  // inception_v3's 32->32 on 147x147, smaller: oneDNN's Winograd is refused there (conv.cpp), this
+  // kernel is not; tile blocks on threads.
+  std::mt19937 rng(13);
+  WinogradCase c;
+  c.layout = Layout::kNChw16c;
+  c.c = 32;
+  c.k = 32;
+  c.h = 66;
+  c.w = 70;
+  c.activation = runtime::FusedActivation::kRelu;
+  check(c, 14);
+  const Operands o = operands(c, rng);
+  const ir::Tensor one = run_winograd(c, o);
+  ASSERT_NE(one.raw(), nullptr);
+  for (int threads : {2, 3}) {
+    const ir::Tensor many = run_winograd(c, o, 1, threads);
+    ASSERT_NE(many.raw(), nullptr);
+    EXPECT_EQ(std::memcmp(many.raw(), one.raw(), static_cast<size_t>(one.size()) * 4), 0) << threads << " threads";
+  }
+  c.k = 128;  // enough channels: oneDNN's Winograd
+  const Operands more = operands(c, rng);
+  EXPECT_EQ(runtime::create_winograd_conv_kernel(init_of(winograd_node(c), c, more)), nullptr);
+}
+
 TEST_F(ConvWinogradAvx512, LeavesLargeThreeByThreeAndPartialBlocksToOneDnn) {
   std::mt19937 rng(12);
   WinogradCase c;
