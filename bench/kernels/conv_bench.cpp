@@ -1,4 +1,4 @@
-// 3x3, 1x7, 7x1, 1x3 and 3x1 convolutions (and 3x3 stride-2 ones) on the zoo's shapes: the Winograd kernel (ramiel's own on AVX2 CPUs,
+// 3x3, 5x5, 1x7, 7x1, 1x3 and 3x1 convolutions (and 3x3 stride-2 ones) on the zoo's shapes: the Winograd kernel (ramiel's own on AVX2 CPUs,
 // oneDNN's on AVX-512 ones) against oneDNN's direct convolution, both on the session's activation
 // layout (nChw8c or nChw16c) with a fused Relu as the session runs them, one thread, alternating
 // rounds in one process. Prints medians and the ratio; with --cold a 64 MiB buffer is
@@ -57,7 +57,7 @@ const std::vector<Shape> kShapes = {
     {"inception 7b 1x3", 384, 384, 8, 8, 1, 1, 3},   {"inception 7b 3x1", 384, 384, 8, 8, 1, 3, 1},
     {"resnet50 layer2.0 s2", 128, 128, 56, 56, 1, 3, 3, 2}, {"resnet50 layer3.0 s2", 256, 256, 28, 28, 1, 3, 3, 2},
     {"resnet50 layer4.0 s2", 512, 512, 14, 14, 1, 3, 3, 2}, {"inception 6a s2", 288, 384, 35, 35, 0, 3, 3, 2},
-    {"inception 7a s2", 192, 320, 17, 17, 0, 3, 3, 2},
+    {"inception 7a s2", 192, 320, 17, 17, 0, 3, 3, 2}, {"inception 5b 5x5", 48, 64, 35, 35, 2, 5, 5},
 };
 
 struct Prepared {
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     ramiel::ir::Node node;
     node.name = s.where;
     node.op_type = "Conv";
-    const int64_t pad_h = s.kh == 3 ? s.pad : s.kh / 2, pad_w = s.kw == 3 ? s.pad : s.kw / 2;
+    const int64_t pad_h = s.kh == 3 ? s.pad : s.kh / 2, pad_w = s.kw == 3 ? s.pad : s.kw / 2;  // 5x5 and 1-D: keep the size
     node.attributes["kernel_shape"] = ints({s.kh, s.kw});
     node.attributes["pads"] = ints({pad_h, pad_w, pad_h, pad_w});
     node.attributes["strides"] = ints({s.stride, s.stride});

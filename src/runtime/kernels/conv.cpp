@@ -10,8 +10,9 @@
 //
 // A fused Relu or Clip (KernelInit::activation) is a oneDNN post-op, and so is a fused residual Add
 // (KernelInit::add_residual: input 3, read in the output's layout; a slice reads its own part).
-// Stride-1 3x3, 1x7, 7x1, 1x3 and 3x1 convolutions on nChw8c, and on nChw16c the 1-D ones and the
-// 3x3 ones on small images, run on ramiel's own Winograd kernel instead (conv_winograd.h).
+// Stride-1 3x3, 5x5, 1x7, 7x1, 1x3 and 3x1 convolutions on nChw8c, and on nChw16c all but the
+// 3x3 ones that oneDNN's Winograd computes faster, run on ramiel's own Winograd kernel instead
+// (conv_winograd.h).
 // Slices (KernelInit::slice): a batch-1 convolution splits by output channels, whole channel blocks
 // (or whole groups) per slice, so each slice writes one contiguous part of the output.
 #include <algorithm>

@@ -1,6 +1,6 @@
-// Winograd F(2x2, 3x3), F(2, 7) and F(4, 3) convolutions (Lavin & Gray, "Fast Algorithms for
-// Convolutional Neural Networks", 2016) for nChw8c tensors on AVX2+FMA and (the 1-D ones only)
-// nChw16c on AVX-512.
+// Winograd F(2x2, 3x3), F(2x2, 5x5), F(2, 7) and F(4, 3) convolutions (Lavin & Gray, "Fast
+// Algorithms for Convolutional Neural Networks", 2016) for nChw8c tensors on AVX2+FMA and nChw16c
+// on AVX-512 (there 3x3 only on small images or with few channels: conv_winograd.h).
 //
 // Every 2x2 output tile is computed from a 4x4 input tile d as Y = A^T [ (G g G^T) .* (B^T d B) ] A.
 // Across channels the elementwise product becomes 16 matrix products, one per position xi of the
@@ -10,7 +10,8 @@
 // U, the transformed weight, is packed once at creation in panels for the register-blocked
 // micro-kernel (gemm_micro_kernel.h: 6x16 on AVX2, 6x64 on AVX-512). 1x7 and 7x1 windows use the
 // 1-D F(2, 7) the same way (a tile is 2 outputs along the window's axis from 8 inputs, 8
-// products), 1x3 and 3x1 windows F(4, 3) (4 outputs from 6 inputs, 6 products).
+// products), 1x3 and 3x1 windows F(4, 3) (4 outputs from 6 inputs, 6 products); 5x5 windows
+// nest F(2, 5) along both axes (2x2 outputs from 6x6 inputs, 36 products).
 // The vector code is one body (conv_winograd_body.inc) compiled for each instruction set (simd.h);
 // a channel block of the layout is one register.
 //
@@ -35,7 +36,7 @@ namespace ramiel::runtime {
 namespace {
 
 using gemm::kRows;                    // tiles per micro-kernel call
-constexpr int64_t kMaxPositions = 16;  // positions in a 4x4 transformed tile (8 for F(2, 7), 6 for F(4, 3))
+constexpr int64_t kMaxPositions = 36;  // positions in a 6x6 transformed tile (16 for F(2x2, 3x3), 8 for F(2, 7), 6 for F(4, 3))
 // Tile blocks keep V and M (positions * tiles * (C + K) floats) near this size, in L2.
 constexpr int64_t kBlockBytes = 256 * 1024;
 // ...unless all tiles fit in this much: then one block, and each weight panel is read once.
@@ -46,10 +47,11 @@ std::atomic<bool>& winograd_switch() {
   return enabled;
 }
 
-// Which transform: F(2x2, 3x3) for 3x3 windows; along one axis (W for 1xr windows, H for rx1),
+// Which transform: F(2x2, 3x3) for 3x3 windows, F(2x2, 5x5) (F(2, 5) along both axes) for 5x5
+// ones; along one axis (W for 1xr windows, H for rx1),
 // F(2, 7) for 7 taps and F(4, 3) for 3 taps. (F(2, 3) along one axis was slower than F(4, 3) on
 // inception_v3's 384->384 1x3 on 8x8: 0.18 vs 0.14 ms warm, 0.27 vs 0.23 cold, one thread.)
-enum class WinogradKind : uint8_t { k3x3, kF27, kF43 };
+enum class WinogradKind : uint8_t { k3x3, kF27, kF43, k5x5 };
 
 // The problem one kernel solves: a slice [k_begin, k_begin + k_count) of the output channels.
 struct WinogradShape {
@@ -105,6 +107,20 @@ struct F43 {
                                       {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
 };
 
+// F(2, 5) on the same points as F(4, 3) (so the same B^T): 6 products for 2 outputs of a 5-tap
+// window; nested along both axes, F(2x2, 5x5) takes 36 products for 4 outputs instead of 100.
+struct F25 {
+  static constexpr int kAlpha = 6, kOutputs = 2, kTaps = 5;
+  static constexpr const auto& kBT = F43::kBT;
+  static constexpr float kAT[2][6] = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 1}};
+  static constexpr double kG[6][5] = {{1.0 / 4, 0, 0, 0, 0},
+                                      {-1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                      {-1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                      {1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3, 2.0 / 3},
+                                      {1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3, 2.0 / 3},
+                                      {0, 0, 0, 0, 1}};
+};
+
 #if defined(RAMIEL_HAVE_SIMD)
 
 RAMIEL_SIMD_AVX2_BEGIN
@@ -155,6 +171,27 @@ void transform_filter_1d(const float* g, float* u) {
   }
 }
 
+// U = G g G^T for one r x r filter g (row-major) of the 1-D transform F nested along both axes,
+// in double and rounded once.
+template <class F>
+void transform_filter_2d(const float* g, float* u) {
+  double t[F::kAlpha][F::kTaps];  // G g
+  for (int x = 0; x < F::kAlpha; ++x) {
+    for (int l = 0; l < F::kTaps; ++l) {
+      double acc = 0;
+      for (int k = 0; k < F::kTaps; ++k) acc += F::kG[x][k] * g[k * F::kTaps + l];
+      t[x][l] = acc;
+    }
+  }
+  for (int x = 0; x < F::kAlpha; ++x) {
+    for (int y = 0; y < F::kAlpha; ++y) {
+      double acc = 0;
+      for (int l = 0; l < F::kTaps; ++l) acc += t[x][l] * F::kG[y][l];
+      u[x * F::kAlpha + y] = static_cast<float>(acc);
+    }
+  }
+}
+
 // Scratch for V and M, one per thread (a kernel's run() never runs on two threads at once, a
 // thread runs one kernel at a time, and OpenMP threads each take their own tile blocks).
 float* scratch(size_t floats) {
@@ -188,6 +225,7 @@ class WinogradConvKernel final : public Kernel {
           case WinogradKind::k3x3: transform_filter(w + ((s.k_begin + kk) * c + ci) * 9, filter); break;
           case WinogradKind::kF27: transform_filter_1d<F27>(w + ((s.k_begin + kk) * c + ci) * 7, filter); break;
           case WinogradKind::kF43: transform_filter_1d<F43>(w + ((s.k_begin + kk) * c + ci) * 3, filter); break;
+          case WinogradKind::k5x5: transform_filter_2d<F25>(w + ((s.k_begin + kk) * c + ci) * 25, filter); break;
         }
         for (int64_t xi = 0; xi < s.positions; ++xi) u[xi * k * c + p * c + ci * width + lane] = filter[xi];
       }
@@ -201,7 +239,7 @@ class WinogradConvKernel final : public Kernel {
   }
 
   std::string implementation() const override {
-    static constexpr const char* kNames[] = {"ramiel_winograd_2x3:", "ramiel_winograd_1d_2x7:", "ramiel_winograd_1d_4x3:"};
+    static constexpr const char* kNames[] = {"ramiel_winograd_2x3:", "ramiel_winograd_1d_2x7:", "ramiel_winograd_1d_4x3:", "ramiel_winograd_2x5:"};
     return std::string(kNames[static_cast<int>(shape_.kind)]) + (shape_.avx512 ? "avx512" : "avx2");
   }
 
@@ -277,7 +315,8 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   const int64_t block = avx512 ? 16 : 8;
   const int64_t c = x.dims[1], k = w.dims[0], kh = w.dims[2], kw = w.dims[3];
   const bool square = kh == 3 && kw == 3, row = kh == 1 && (kw == 7 || kw == 3), column = kw == 1 && (kh == 7 || kh == 3);
-  if (!(square || row || column) || w.dims[1] != c) return none;
+  const bool five = kh == 5 && kw == 5;
+  if (!(square || five || row || column) || w.dims[1] != c) return none;
   if (c < kWinogradMinChannels || k < kWinogradMinChannels || k % block != 0 || c % block != 0) return none;
   // Few channels on a large image: on AVX2 the transforms cost about what the multiplications save
   // (inception_v3's 32->32 and 32->64 convolutions on 147x147 ran 0.96x-1.1x of oneDNN's direct
@@ -311,11 +350,11 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   WinogradShape s;
   s.small_image = small_image;
   const int64_t taps = std::max(kh, kw);
-  s.kind = square ? WinogradKind::k3x3 : taps == 7 ? WinogradKind::kF27 : WinogradKind::kF43;
+  s.kind = square ? WinogradKind::k3x3 : five ? WinogradKind::k5x5 : taps == 7 ? WinogradKind::kF27 : WinogradKind::kF43;
   s.avx512 = avx512;
   s.along_w = row;
-  s.positions = square ? 16 : taps == 7 ? F27::kAlpha : F43::kAlpha;
-  const int64_t outputs = square ? 2 : taps == 7 ? F27::kOutputs : F43::kOutputs;  // per tile along each axis
+  s.positions = square ? 16 : five ? F25::kAlpha * F25::kAlpha : taps == 7 ? F27::kAlpha : F43::kAlpha;
+  const int64_t outputs = square || five ? 2 : taps == 7 ? F27::kOutputs : F43::kOutputs;  // per tile along each axis
   s.tile_h = row ? 1 : outputs;
   s.tile_w = column ? 1 : outputs;
   s.batch = x.dims[0];
@@ -359,7 +398,8 @@ std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init) {
   // convolutions on 14x14: 0.15-0.24 ms as slices against 0.16-0.34 as tile blocks). Large images
   // split their tiles (inception_v3's 32->32 on 147x147: 0.83 ms against 1.32 as slices, which
   // would each transform the whole input).
-  if (init.threads > 1 && init.slice.whole() && (shape.kind != WinogradKind::k3x3 || (shape.avx512 && shape.small_image))) {
+  const bool one_d = shape.kind == WinogradKind::kF27 || shape.kind == WinogradKind::kF43;
+  if (init.threads > 1 && init.slice.whole() && (one_d || (shape.avx512 && shape.small_image))) {
     if (auto sliced = create_thread_sliced_kernel(create_winograd_conv_kernel, init)) return sliced;
   }
   return std::make_unique<WinogradConvKernel>(init, shape, y);
