@@ -10,9 +10,9 @@
 //
 // A fused Relu or Clip (KernelInit::activation) is a oneDNN post-op, and so is a fused residual Add
 // (KernelInit::add_residual: input 3, read in the output's layout; a slice reads its own part).
-// Stride-1 3x3, 5x5, 1x7, 7x1, 1x3 and 3x1 convolutions on nChw8c, and on nChw16c all but the
-// 3x3 ones that oneDNN's Winograd computes faster, run on ramiel's own Winograd kernel instead
-// (conv_winograd.h).
+// Stride-1 3x3, 5x5, 1x7, 7x1, 1x3 and 3x1 convolutions on nChw8c and nChw16c run on ramiel's own
+// Winograd kernels instead (conv_winograd.h) where they apply; oneDNN's Winograd is the fallback
+// for the 3x3 ones they refuse.
 // Slices (KernelInit::slice): a batch-1 convolution splits by output channels, whole channel blocks
 // (or whole groups) per slice, so each slice writes one contiguous part of the output.
 #include <algorithm>
@@ -91,8 +91,8 @@ ConvSlice slice_conv(const SliceSpec& slice, const TensorInfo& x, const TensorIn
 
 // Whether a convolution may run on oneDNN's Winograd kernel: Winograd switched on, a 2-D 3x3 window,
 // stride 1, dilation 1, one group, constant weights, channels in whole 16-channel blocks (oneDNN's
-// Winograd needs them), and not few of them on a large image (ramiel's own kernel takes those on
-// AVX-512 CPUs, and 3x3 ones on small images: conv_winograd.h).
+// Winograd needs them), and not few of them on a large image. ramiel's own kernel (conv_winograd.h)
+// is tried before and takes most of these.
 bool onednn_winograd_candidate(const KernelInit& init, const std::vector<int64_t>& kernel, const WindowGeometry& g,
                                int64_t groups, int64_t out_channels) {  // the whole node's
   const TensorInfo& x = init.inputs[0];
@@ -347,8 +347,7 @@ class ConvKernel final : public Kernel {
 /// slice per OpenMP thread: its own threading barely gains there (googlenet's 160->320 on 14x14:
 /// 0.46 ms on one thread, 0.54 on two, 0.38 as two slices), and its slices give the whole node's
 /// bits. On larger images its own threading is as fast or faster (resnet50's 64->64 on 56x56).
-/// (On AVX-512 CPUs ramiel's own F(2x2, 3x3) takes most of those small images first: faster again,
-/// see conv_winograd.h.)
+/// (Where ramiel's own Winograd applies it takes these first: faster again, see conv_winograd.h.)
 std::unique_ptr<Kernel> create_conv_kernel(const KernelInit& init) {
   if (auto winograd = create_winograd_conv_kernel(init)) return winograd;
   auto whole = std::make_unique<ConvKernel>(init);

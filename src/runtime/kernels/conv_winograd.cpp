@@ -47,11 +47,11 @@ std::atomic<bool>& winograd_switch() {
   return enabled;
 }
 
-// Which transform: F(2x2, 3x3) for 3x3 windows, F(2x2, 5x5) (F(2, 5) along both axes) for 5x5
-// ones; along one axis (W for 1xr windows, H for rx1),
+// Which transform: F(2x2, 3x3) for 3x3 windows (AVX2), F(4x4, 3x3) (F(4, 3) along both axes) for
+// them on AVX-512, F(2x2, 5x5) (F(2, 5) along both axes) for 5x5 ones; along one axis (W for 1xr windows, H for rx1),
 // F(2, 7) for 7 taps and F(4, 3) for 3 taps. (F(2, 3) along one axis was slower than F(4, 3) on
 // inception_v3's 384->384 1x3 on 8x8: 0.18 vs 0.14 ms warm, 0.27 vs 0.23 cold, one thread.)
-enum class WinogradKind : uint8_t { k3x3, kF27, kF43, k5x5 };
+enum class WinogradKind : uint8_t { k3x3, kF27, kF43, k5x5, k4x4_3x3 };
 
 // The problem one kernel solves: a slice [k_begin, k_begin + k_count) of the output channels.
 struct WinogradShape {
@@ -226,6 +226,7 @@ class WinogradConvKernel final : public Kernel {
           case WinogradKind::kF27: transform_filter_1d<F27>(w + ((s.k_begin + kk) * c + ci) * 7, filter); break;
           case WinogradKind::kF43: transform_filter_1d<F43>(w + ((s.k_begin + kk) * c + ci) * 3, filter); break;
           case WinogradKind::k5x5: transform_filter_2d<F25>(w + ((s.k_begin + kk) * c + ci) * 25, filter); break;
+          case WinogradKind::k4x4_3x3: transform_filter_2d<F43>(w + ((s.k_begin + kk) * c + ci) * 9, filter); break;
         }
         for (int64_t xi = 0; xi < s.positions; ++xi) u[xi * k * c + p * c + ci * width + lane] = filter[xi];
       }
@@ -239,7 +240,7 @@ class WinogradConvKernel final : public Kernel {
   }
 
   std::string implementation() const override {
-    static constexpr const char* kNames[] = {"ramiel_winograd_2x3:", "ramiel_winograd_1d_2x7:", "ramiel_winograd_1d_4x3:", "ramiel_winograd_2x5:"};
+    static constexpr const char* kNames[] = {"ramiel_winograd_2x3:", "ramiel_winograd_1d_2x7:", "ramiel_winograd_1d_4x3:", "ramiel_winograd_2x5:", "ramiel_winograd_4x3:"};
     return std::string(kNames[static_cast<int>(shape_.kind)]) + (shape_.avx512 ? "avx512" : "avx2");
   }
 
@@ -306,9 +307,7 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   const TensorInfo& x = init.inputs[0];
   const TensorInfo& w = init.inputs[1];
   if (x.dtype != ir::DataType::kFloat32 || w.dtype != ir::DataType::kFloat32 || w.constant == nullptr) return none;
-  // nChw8c runs the AVX2 code, nChw16c the AVX-512 code: there 1-D windows, and 3x3 ones only on
-  // small images, since oneDNN's own AVX-512 Winograd (jit_wino_4x3, jit_fp32_wino_2x3) computes
-  // larger ones faster.
+  // nChw8c runs the AVX2 code, nChw16c the AVX-512 code.
   const bool avx512 = x.layout == Layout::kNChw16c;
   if (x.dims.size() != 4 || w.dims.size() != 4 || !(x.layout == Layout::kNChw8c || avx512)) return none;
   if (avx512 ? !cpu::use_avx512() : !cpu::use_avx2_fma()) return none;
@@ -320,7 +319,7 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   if (c < kWinogradMinChannels || k < kWinogradMinChannels || k % block != 0 || c % block != 0) return none;
   // Few channels on a large image: on AVX2 the transforms cost about what the multiplications save
   // (inception_v3's 32->32 and 32->64 convolutions on 147x147 ran 0.96x-1.1x of oneDNN's direct
-  // ones); the AVX-512 code takes 0.58x there, for 3x3 windows (1-D ones untried).
+  // ones); the AVX-512 code takes 0.35x-0.4x there, for 3x3 windows (1-D ones untried).
   const bool few_channels_large_image = c * k < kWinogradSmallProduct && x.dims[2] * x.dims[3] > kWinogradLargeImage;
   if (few_channels_large_image && !(avx512 && square)) return none;
   if (node.attr_ints("kernel_shape", {kh, kw}) != std::vector<int64_t>{kh, kw}) return none;
@@ -335,10 +334,7 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
     return none;  // the oneDNN kernel reports it
   }
   if (g.strides != std::vector<int64_t>{1, 1} || g.dilations != std::vector<int64_t>{1, 1}) return none;
-  // On AVX-512, 3x3 windows only where oneDNN's Winograd loses to this kernel (small output
-  // images) or is not used (few channels on a large image: conv.cpp).
   const bool small_image = g.output[0] * g.output[1] <= kWinogradSmallImage;
-  if (square && avx512 && !small_image && !few_channels_large_image) return none;
   y.dtype = ir::DataType::kFloat32;
   y.dims = {x.dims[0], k, g.output[0], g.output[1]};
   y.layout = choose_output_layout(y.dims, init.output_layout);
@@ -350,11 +346,14 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   WinogradShape s;
   s.small_image = small_image;
   const int64_t taps = std::max(kh, kw);
-  s.kind = square ? WinogradKind::k3x3 : five ? WinogradKind::k5x5 : taps == 7 ? WinogradKind::kF27 : WinogradKind::kF43;
+  // 3x3 windows: F(4x4, 3x3) on AVX-512 (1.2x-1.7x faster than F(2x2, 3x3) and than oneDNN's
+  // Winograd there on all but 8x8 images, see conv_winograd.h), F(2x2, 3x3) on AVX2.
+  const bool four = square && avx512;
+  s.kind = four ? WinogradKind::k4x4_3x3 : square ? WinogradKind::k3x3 : five ? WinogradKind::k5x5 : taps == 7 ? WinogradKind::kF27 : WinogradKind::kF43;
   s.avx512 = avx512;
   s.along_w = row;
-  s.positions = square ? 16 : five ? F25::kAlpha * F25::kAlpha : taps == 7 ? F27::kAlpha : F43::kAlpha;
-  const int64_t outputs = square || five ? 2 : taps == 7 ? F27::kOutputs : F43::kOutputs;  // per tile along each axis
+  s.positions = four || five ? 36 : square ? 16 : taps == 7 ? F27::kAlpha : F43::kAlpha;
+  const int64_t outputs = four ? 4 : square || five ? 2 : taps == 7 ? F27::kOutputs : F43::kOutputs;  // per tile along each axis
   s.tile_h = row ? 1 : outputs;
   s.tile_w = column ? 1 : outputs;
   s.batch = x.dims[0];

@@ -1,20 +1,16 @@
 #pragma once
 /// \file
-/// ramiel's own Winograd convolutions for channel-blocked tensors: F(2x2, 3x3) for 3x3 windows
-/// (2.25x fewer multiplications than a direct convolution), F(2x2, 5x5) for 5x5 ones (2.8x fewer;
-/// inception_v3's 48->64 on 35x35 0.44x-0.52x of oneDNN's direct convolution's time), and along
-/// one axis F(2, 7) for 1x7 and
-/// 7x1 windows (1.75x fewer) and F(4, 3) for 1x3 and 3x1 ones (2x fewer), as in inception_v3. On
-/// AVX2 CPUs (nChw8c, the session's layout there) all; oneDNN 2.6 offers Winograd only on AVX-512
-/// CPUs, and only for 3x3 windows, so on those (nChw16c) ramiel runs the 1-D ones, and 3x3 ones on
-/// output images up to kWinogradSmallImage pixels, where oneDNN's jit_fp32_wino_2x3 loses to it
-/// (googlenet 4a-4e, 5a, 5b: 0.10-0.24 ms against 0.11-0.36 on two threads; 96->208 on 14x14
-/// 0.17 against 0.54 on one), and with few channels on a large image, where oneDNN's Winograd
-/// is slower than its direct convolution and this kernel is not (inception_v3's 32->32 and
-/// 32->64 on 147x147: 0.58x of the direct convolution's time); other 3x3 ones go to oneDNN's
-/// jit_wino_4x3 or 2x3, faster there. On several threads the 1-D kernels and the 3x3 ones on small
-/// AVX-512 images run one output-channel slice per thread. ONNX Runtime's MLAS has none.
-/// create_conv_kernel() (conv.cpp) tries it first and falls back to oneDNN's convolutions.
+/// ramiel's own Winograd convolutions for channel-blocked tensors: for 3x3 windows F(2x2, 3x3)
+/// (2.25x fewer multiplications than a direct convolution) on AVX2 CPUs and F(4x4, 3x3) (4x fewer)
+/// on AVX-512 ones, F(2x2, 5x5) for 5x5 windows (2.8x fewer), and along one axis F(2, 7) for 1x7
+/// and 7x1 windows (1.75x fewer) and F(4, 3) for 1x3 and 3x1 ones (2x fewer), as in inception_v3.
+/// AVX2 CPUs run them on nChw8c, AVX-512 ones on nChw16c (the session's layouts there). oneDNN 2.6
+/// has Winograd only on AVX-512 CPUs and only for 3x3 windows (jit_wino_4x3, jit_fp32_wino_2x3);
+/// ramiel's F(4x4, 3x3) takes 0.6x-0.85x of their time on the zoo's 3x3 shapes at two threads
+/// (conv_bench; level on squeezenet's 27x27), and also computes the few-channel ones on large
+/// images that oneDNN's do slower than its direct convolution (inception_v3's 32->32 and 32->64
+/// on 147x147). ONNX Runtime's MLAS has no Winograd. create_conv_kernel() (conv.cpp) tries this
+/// first and falls back to oneDNN's convolutions.
 
 #include <memory>
 
@@ -23,11 +19,11 @@
 namespace ramiel::runtime {
 
 /// A Winograd kernel for `init` when it can compute it: a float 2-D Conv with a constant 3x3, 5x5,
-/// 1x7, 7x1, 1x3 or 3x1 weight, stride 1, dilation 1, one group, input and output in nChw8c on a CPU with
-/// AVX2 and FMA (or nChw16c on AVX-512F: a 5x5 or 1-D window, or a 3x3 one on a small image or
-/// with few channels), channel counts whole blocks of the layout and at least kWinogradMinChannels (and,
-/// but for that AVX-512 3x3 case, not few of them on a large image), and Winograd not turned off
-/// (init.threads > 1: tile blocks or output slices on OpenMP threads, the same bits as on one); nullptr
+/// 1x7, 7x1, 1x3 or 3x1 weight, stride 1, dilation 1, one group, input and output in nChw8c on a
+/// CPU with AVX2 and FMA or nChw16c on one with AVX-512F, channel counts whole blocks of the layout
+/// and at least kWinogradMinChannels (and, but for 3x3 windows on AVX-512, not few of them on a
+/// large image), and Winograd not turned off (init.threads > 1: tile blocks, or output slices for
+/// the 1-D windows and for small images on AVX-512, on OpenMP threads, the same bits as on one); nullptr
 /// otherwise (also for any malformed node: the oneDNN kernel reports those). Slices split output
 /// channels by whole channel blocks, like the oneDNN kernel, and compute exactly the bits of the
 /// same channels of the whole node.
@@ -43,8 +39,8 @@ inline constexpr int64_t kWinogradSmallProduct = 4096;
 /// Pixels (H * W of the input) above which a convolution counts as large for kWinogradSmallProduct.
 inline constexpr int64_t kWinogradLargeImage = 64 * 64;
 
-/// Output pixels (H * W) up to which 3x3 convolutions on nChw16c (AVX-512) run on ramiel's
-/// F(2x2, 3x3) rather than oneDNN's Winograd (see conv_bench: measured, not derived).
+/// Output pixels (H * W) up to which the AVX-512 kernels split output channels over threads rather
+/// than tiles (see conv_bench: measured, not derived).
 inline constexpr int64_t kWinogradSmallImage = 16 * 16;
 
 /// Turns the Winograd path on or off for kernels created from now on (on unless the environment
