@@ -1,13 +1,13 @@
 #pragma once
 /// \file
 /// ramiel's own Winograd convolutions for channel-blocked tensors: for 3x3 windows F(2x2, 3x3)
-/// (2.25x fewer multiplications than a direct convolution) on AVX2 CPUs and F(4x4, 3x3) (4x fewer)
-/// on AVX-512 ones, F(2x2, 5x5) for 5x5 windows (2.8x fewer), and along one axis F(2, 7) for 1x7
+/// (2.25x fewer multiplications than a direct convolution), and on AVX-512 CPUs F(4x4, 3x3) (4x
+/// fewer) on images above kWinogradSmallImage pixels, F(2x2, 5x5) for 5x5 windows (2.8x fewer), and along one axis F(2, 7) for 1x7
 /// and 7x1 windows (1.75x fewer) and F(4, 3) for 1x3 and 3x1 ones (2x fewer), as in inception_v3.
 /// AVX2 CPUs run them on nChw8c, AVX-512 ones on nChw16c (the session's layouts there). oneDNN 2.6
 /// has Winograd only on AVX-512 CPUs and only for 3x3 windows (jit_wino_4x3, jit_fp32_wino_2x3);
-/// ramiel's F(4x4, 3x3) takes 0.6x-0.85x of their time on the zoo's 3x3 shapes at two threads
-/// (conv_bench; level on squeezenet's 27x27), and also computes the few-channel ones on large
+/// ramiel's kernels take 0.6x-0.85x of their time on the zoo's 3x3 shapes at two threads
+/// (conv_bench; level on squeezenet's 27x27), and also compute the few-channel ones on large
 /// images that oneDNN's do slower than its direct convolution (inception_v3's 32->32 and 32->64
 /// on 147x147). ONNX Runtime's MLAS has no Winograd. create_conv_kernel() (conv.cpp) tries this
 /// first and falls back to oneDNN's convolutions.
@@ -39,8 +39,9 @@ inline constexpr int64_t kWinogradSmallProduct = 4096;
 /// Pixels (H * W of the input) above which a convolution counts as large for kWinogradSmallProduct.
 inline constexpr int64_t kWinogradLargeImage = 64 * 64;
 
-/// Output pixels (H * W) up to which the AVX-512 kernels split output channels over threads rather
-/// than tiles (see conv_bench: measured, not derived).
+/// Output pixels (H * W) up to which AVX-512 CPUs run 3x3 windows as F(2x2, 3x3) rather than
+/// F(4x4, 3x3), and split output channels over threads rather than tiles (see conv_bench and
+/// session_variants_bench: measured, not derived).
 inline constexpr int64_t kWinogradSmallImage = 16 * 16;
 
 /// Turns the Winograd path on or off for kernels created from now on (on unless the environment
