@@ -259,6 +259,18 @@ TEST_F(ConvWinograd, ManyTilesInBlocks) {
   check(c, 7);
 }
 
+// 2 and 3 OpenMP threads give exactly the bits of one thread for `c`.
+void expect_threads_give_the_bits_of_one(const WinogradCase& c, std::mt19937& rng) {
+  const Operands o = operands(c, rng);
+  const ir::Tensor one = run_winograd(c, o);
+  ASSERT_NE(one.raw(), nullptr);
+  for (int threads : {2, 3}) {
+    const ir::Tensor many = run_winograd(c, o, 1, threads);
+    ASSERT_NE(many.raw(), nullptr);
+    EXPECT_EQ(std::memcmp(many.raw(), one.raw(), static_cast<size_t>(one.size()) * 4), 0) << threads << " threads";
+  }
+}
+
 // For every window (3x3, 5x5, 1x7, 7x1, 1x3, 3x1, pads keeping the size) of `c` (7 output channel
 // blocks): 2, 3 and 7 slices, and 2 and 3 threads (tile blocks or output slices on OpenMP
 // threads), give exactly the bits of one whole kernel on one thread.
@@ -304,13 +316,7 @@ TEST_F(ConvWinograd, OpenMpThreadsGiveTheBitsOfOneThread) {
   c.h = 30;
   c.w = 27;  // 210 tiles: several tile blocks per thread
   c.activation = runtime::FusedActivation::kRelu;
-  const Operands o = operands(c, rng);
-  const ir::Tensor one = run_winograd(c, o);
-  for (int threads : {2, 3}) {
-    const ir::Tensor many = run_winograd(c, o, 1, threads);
-    ASSERT_NE(many.raw(), nullptr);
-    EXPECT_EQ(std::memcmp(many.raw(), one.raw(), static_cast<size_t>(one.size()) * 4), 0) << threads << " threads";
-  }
+  expect_threads_give_the_bits_of_one(c, rng);
 }
 
 TEST_F(ConvWinograd, LeavesOtherConvolutionsToOneDnn) {
@@ -447,14 +453,7 @@ TEST_F(ConvWinogradAvx512, FewChannelsOnALargeImage) {
   c.w = 70;
   c.activation = runtime::FusedActivation::kRelu;
   check(c, 14);
-  const Operands o = operands(c, rng);
-  const ir::Tensor one = run_winograd(c, o);
-  ASSERT_NE(one.raw(), nullptr);
-  for (int threads : {2, 3}) {
-    const ir::Tensor many = run_winograd(c, o, 1, threads);
-    ASSERT_NE(many.raw(), nullptr);
-    EXPECT_EQ(std::memcmp(many.raw(), one.raw(), static_cast<size_t>(one.size()) * 4), 0) << threads << " threads";
-  }
+  expect_threads_give_the_bits_of_one(c, rng);
 }
 
 TEST_F(ConvWinogradAvx512, LeavesPartialBlocksToOneDnn) {
