@@ -347,10 +347,10 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   s.small_image = small_image;
   const int64_t taps = std::max(kh, kw);
   // 3x3 windows: F(4x4, 3x3) on AVX-512 for images above kWinogradSmallImage (1.2x-1.7x faster
-  // than F(2x2, 3x3) and than oneDNN's Winograd there), F(2x2, 3x3) on smaller ones, whose 16
-  // transformed weights per filter tap to 36 weigh more than the products saved (googlenet,
-  // squeezenet1_0 and inception_v3 1-6% faster so than with F(4x4, 3x3) everywhere, alternating
-  // sessions), and on AVX2.
+  // than F(2x2, 3x3) and than oneDNN's Winograd there), F(2x2, 3x3) on smaller ones and on AVX2.
+  // On small images F(4x4, 3x3)'s transformed weights (36 values per filter against 16), read
+  // from memory inside a model, cost more than its products save: googlenet, squeezenet1_0 and
+  // inception_v3 ran 1-6% faster with this split than with F(4x4, 3x3) everywhere.
   const bool four = square && avx512 && !small_image;
   s.kind = four ? WinogradKind::k4x4_3x3 : square ? WinogradKind::k3x3 : five ? WinogradKind::k5x5 : taps == 7 ? WinogradKind::kF27 : WinogradKind::kF43;
   s.avx512 = avx512;
