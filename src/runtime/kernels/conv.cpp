@@ -121,8 +121,6 @@ std::optional<Tag> padded_blocked_tag(Layout layout) {
 // oneDNN's Winograd implementations (impl_info_str prefixes) that the kernel uses.
 constexpr std::string_view kWinograd2x3 = "jit_fp32_wino_2x3", kWinograd4x3 = "jit_wino_4x3";
 
-// Output images up to this many pixels run jit_fp32_wino_2x3 as slices on threads (see create_conv_kernel).
-constexpr int64_t kThreadSlicedWinogradMaxPixels = 16 * 16;
 
 class ConvKernel final : public Kernel {
  public:
@@ -352,7 +350,7 @@ std::unique_ptr<Kernel> create_conv_kernel(const KernelInit& init) {
   if (auto winograd = create_winograd_conv_kernel(init)) return winograd;
   auto whole = std::make_unique<ConvKernel>(init);
   const auto& y = whole->output_infos().front().dims;
-  const bool small_image = y.size() == 4 && y[2] * y[3] <= kThreadSlicedWinogradMaxPixels;
+  const bool small_image = y.size() == 4 && y[2] * y[3] <= kWinogradSmallImage;  // the threshold of ramiel's kernels
   if (init.threads > 1 && init.slice.whole() && small_image && whole->implementation().starts_with(kWinograd2x3)) {
     auto sliced = create_thread_sliced_kernel([](const KernelInit& part) { return std::make_unique<ConvKernel>(part); }, init);
     if (sliced) return sliced;

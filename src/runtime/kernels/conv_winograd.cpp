@@ -58,7 +58,6 @@ struct WinogradShape {
   WinogradKind kind = WinogradKind::k3x3;
   bool avx512 = false;     // nChw16c on AVX-512 (else nChw8c on AVX2)
   bool along_w = true;     // 1-D transforms: along W (a 1xr window) or H (rx1)
-  bool small_image = false;  // at most kWinogradSmallImage output pixels
   int64_t positions = 16;  // transformed tile size: 16 (4x4), or alpha of a 1-D transform
   int64_t batch = 1, channels = 0, out_channels = 0;  // C and the whole node's K
   int64_t height = 0, width = 0, out_height = 0, out_width = 0;
@@ -344,7 +343,6 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
     if (r == nullptr || r->absent() || r->dtype != ir::DataType::kFloat32 || r->dims != y.dims || r->layout != y.layout) return none;
   }
   WinogradShape s;
-  s.small_image = small_image;
   const int64_t taps = std::max(kh, kw);
   // 3x3 windows: F(4x4, 3x3) on AVX-512 for images above kWinogradSmallImage (1.2x-1.7x faster
   // than F(2x2, 3x3) and than oneDNN's Winograd there), F(2x2, 3x3) on smaller ones and on AVX2.
@@ -401,7 +399,8 @@ std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init) {
   // split their tiles (inception_v3's 32->32 on 147x147: 0.83 ms against 1.32 as slices, which
   // would each transform the whole input).
   const bool one_d = shape.kind == WinogradKind::kF27 || shape.kind == WinogradKind::kF43;
-  if (init.threads > 1 && init.slice.whole() && (one_d || (shape.avx512 && shape.small_image))) {
+  const bool small_image = shape.out_height * shape.out_width <= kWinogradSmallImage;
+  if (init.threads > 1 && init.slice.whole() && (one_d || (shape.avx512 && small_image))) {
     if (auto sliced = create_thread_sliced_kernel(create_winograd_conv_kernel, init)) return sliced;
   }
   return std::make_unique<WinogradConvKernel>(init, shape, y);

@@ -40,8 +40,9 @@ inline constexpr int64_t kWinogradSmallProduct = 4096;
 inline constexpr int64_t kWinogradLargeImage = 64 * 64;
 
 /// Output pixels (H * W) up to which AVX-512 CPUs run 3x3 windows as F(2x2, 3x3) rather than
-/// F(4x4, 3x3), and split output channels over threads rather than tiles (see conv_bench and
-/// session_variants_bench: measured, not derived).
+/// F(4x4, 3x3), and Winograd kernels (ramiel's, and oneDNN's jit_fp32_wino_2x3 in conv.cpp) split
+/// output channels over threads rather than tiles (see conv_bench and session_variants_bench:
+/// measured, not derived).
 inline constexpr int64_t kWinogradSmallImage = 16 * 16;
 
 /// Turns the Winograd path on or off for kernels created from now on (on unless the environment
