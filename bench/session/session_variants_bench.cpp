@@ -97,7 +97,8 @@ void bench_model(const std::filesystem::path& dir, int repeat, int threads) {
   const double b = median(ms[0]);
   const runtime::ProgramStats& st = base.stats();
   std::string row = fmt::format("| {} | {} -> {} | {} | {} | {:.2f} |", dir.filename().string(), live_nodes(raw), live_nodes(pruned),
-                                st.fused_activations + st.fused_biases + st.fused_residuals + st.fused_layer_norms,
+                                st.fused_activations + st.fused_biases + st.fused_residuals + st.fused_layer_norms + st.fused_transposes +
+                                    st.fused_scales,
                                 st.concats_in_place, b);
   for (int v = 1; v < kVariants; ++v) {
     const double m = median(ms[v]);
@@ -132,7 +133,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   fmt::print(
-      "| model | nodes (imported -> pruned) | fused activations, biases, residuals and LayerNorms | Concats in place | default ms | "
+      "| model | nodes (imported -> pruned) | fused activations, biases, residuals, LayerNorms, Transposes and scalings | Concats in place | default ms | "
       "without pruning ms | without fusion ms | Concats copying ms | oneDNN convolutions (no Winograd) ms | oneDNN matmul (no packed GEMM) ms | "
       "baseline loops (no AVX2) ms | no thread slices ms | pools on ramiel's loops ms |\n");
   fmt::print("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");

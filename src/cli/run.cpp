@@ -178,9 +178,11 @@ void add_run_command(CLI::App& app) {
                "without reuse)\n",
                create_ms, st.kernels, st.views, st.folded_nodes, static_cast<double>(st.arena_bytes) / 1048576.0,
                static_cast<double>(st.unshared_bytes) / 1048576.0);
-    fmt::print("fusion       {} activations, {} bias Adds and {} residual Adds fused into the kernel before them, {} LayerNorm "
-               "op chains into one kernel each, {} Concats written in place by their inputs' producers\n",
-               st.fused_activations, st.fused_biases, st.fused_residuals, st.fused_layer_norms, st.concats_in_place);
+    fmt::print("fusion       {} activations, {} bias Adds, {} residual Adds and {} scalings fused into the "
+               "kernel before them, {} Transposes read or written by a MatMul through strides, {} LayerNorm op chains into one "
+               "kernel each, {} Concats written in place by their inputs' producers\n",
+               st.fused_activations, st.fused_biases, st.fused_residuals, st.fused_scales, st.fused_transposes,
+               st.fused_layer_norms, st.concats_in_place);
     fmt::print("layout       {} activations: {} tensors, {} layout conversions\n",
                runtime::to_string(chosen.program().activation_layout), st.layout_slots, st.conversions);
     fmt::print("latency      median {:.3f} ms, min {:.3f} ms over {} run{}{}\n", median_of(times),

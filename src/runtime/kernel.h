@@ -72,6 +72,16 @@ struct KernelInit {
   /// Values to add along the output's last dim (only requested from kernels that support it:
   /// MatMul, for a fused bias Add); nullptr for none.
   const ir::Tensor* bias = nullptr;
+  /// MatMul only: multiply the product (after the bias) by this (a Div or Mul by a scalar constant
+  /// after the MatMul, fused in: attention's 1/sqrt(d)).
+  float output_scale = 1;
+  /// MatMul only, per operand (A, B; empty: none): read it through this Transpose permutation,
+  /// ONNX semantics (operand dim d is dim perm[d] of the tensor passed), instead of a Transpose
+  /// node before the MatMul writing the transposed copy.
+  std::vector<std::vector<int64_t>> input_perms;
+  /// MatMul only: write the output transposed by this permutation (empty: none), instead of a
+  /// Transpose node after the MatMul; output_infos() then gives the transposed dims.
+  std::vector<int64_t> output_perm;
 };
 
 /// A prepared operator. run() is called many times, possibly from different threads (never

@@ -70,6 +70,8 @@ struct ProgramStats {
   size_t fused_biases = 0;       ///< Bias Adds fused into the MatMul before them (now views).
   size_t fused_residuals = 0;    ///< Residual Adds fused into the Conv before them (now views).
   size_t fused_layer_norms = 0;  ///< LayerNormalizations exported as 8-9 elementwise ops, now one kernel each.
+  size_t fused_transposes = 0;   ///< Transposes before or after a MatMul that it reads or writes through strides instead.
+  size_t fused_scales = 0;       ///< Div or Mul by a scalar after a MatMul, applied by it (now views).
   size_t concats_in_place = 0;   ///< Concats whose inputs are written straight into their output (now views).
   size_t layout_slots = 0;       ///< Activations kept in the activation layout (NHWC or blocked).
   size_t arena_bytes = 0;        ///< Arena size after planning.

@@ -705,3 +705,69 @@ TEST(SessionConcat, InputsAreWrittenInPlaceWithTheSameBits) {
 
 }  // namespace
 }  // namespace ramiel::runtime
+
+namespace ramiel::runtime {
+namespace {
+
+// Self-attention as BERT exports it: per head, Q [1,S,H,D] -> Transpose(0,2,1,3), K -> Transpose
+// (0,2,3,1), scores = Div(MatMul(Q, K), `divisor`) or Mul by its inverse, Softmax, times V
+// (Transpose(0,2,1,3)), back through Transpose(0,2,1,3) and a Reshape to [1,S,H*D]. With
+// `shared_k`, K's Transpose is also a graph output (must not fuse).
+ModelBuilder attention_model(bool multiply, bool shared_k) {
+  ModelBuilder m;
+  ir::ValueId q = m.input("q", {1, 6, 4, 8}), k = m.input("k", {1, 6, 4, 8}), v = m.input("v", {1, 6, 4, 8});
+  ir::ValueId qt = m.node("Transpose", {q}, {{"perm", ints({0, 2, 1, 3})}}, "q_t");
+  ir::ValueId kt = m.node("Transpose", {k}, {{"perm", ints({0, 2, 3, 1})}}, "k_t");
+  ir::ValueId scores = m.node("MatMul", {qt, kt}, {}, "scores");
+  const float divisor = 2.5f;
+  ir::ValueId scaled = multiply ? m.node("Mul", {scores, m.constant("inverse", scalar(1.0f / divisor))}, {}, "scale")
+                                : m.node("Div", {scores, m.constant("divisor", scalar(divisor))}, {}, "scale");
+  ir::ValueId p = m.node("Softmax", {scaled}, {{"axis", integer(-1)}}, "softmax");
+  ir::ValueId vt = m.node("Transpose", {v}, {{"perm", ints({0, 2, 1, 3})}}, "v_t");
+  ir::ValueId context = m.node("MatMul", {p, vt}, {}, "context");
+  ir::ValueId back = m.node("Transpose", {context}, {{"perm", ints({0, 2, 1, 3})}}, "back");
+  m.output(m.node("Reshape", {back, m.constant("shape", ir::Tensor::from(ir::DataType::kInt64, {3}, std::vector<int64_t>{1, 6, 32}))}, {}, "merge"));
+  if (shared_k) m.output(kt);
+  return m;
+}
+
+// The Transposes around attention's MatMuls become strides of the MatMuls and the scale a
+// post-op, within rounding of the unfused session; a MatMul the options split keeps its
+// Transposes and scale as nodes (a slice of a strided operand is not a row range).
+TEST(SessionFusion, AttentionTransposesAndScaleFuseIntoTheMatMuls) {
+  std::mt19937 rng(21);
+  const std::vector<ir::Tensor> inputs = {random_tensor({1, 6, 4, 8}, rng), random_tensor({1, 6, 4, 8}, rng), random_tensor({1, 6, 4, 8}, rng)};
+  for (bool multiply : {false, true}) {
+    for (bool shared_k : {false, true}) {
+      ModelBuilder m = attention_model(multiply, shared_k);
+      SessionOptions unfused_options;
+      unfused_options.fuse_activations = false;
+      const std::vector<ir::Tensor> want = Session(m.g, unfused_options).run(inputs);
+      ir::NodeId scores = ir::kNone;
+      for (const ir::Node& n : m.g.nodes()) scores = n.name == "scores" ? n.id : scores;
+      for (int slices : {1, 2}) {
+        SCOPED_TRACE(std::string(multiply ? "Mul" : "Div") + (shared_k ? ", K shared" : "") + ", " + std::to_string(slices) + " slices");
+        SessionOptions options;
+        if (slices > 1) options.slices[scores] = slices;
+        for (int threads : {1, 2}) {
+          options.kernel_threads = threads;
+          Session fused(m.g, options);
+          const size_t before = slices > 1 ? 0u : shared_k ? 1u : 2u;  // Q and K, unless split or shared
+          EXPECT_EQ(fused.stats().fused_transposes, before + 2u);       // V's, and the one after the context
+          EXPECT_EQ(fused.stats().fused_scales, slices > 1 ? 0u : 1u);
+          const std::vector<ir::Tensor> got = fused.run(inputs);
+          ASSERT_EQ(got.size(), want.size());
+          for (size_t o = 0; o < got.size(); ++o) {
+            EXPECT_EQ(got[o].dims(), want[o].dims());
+            expect_near(got[o], want[o], 1e-5f);
+          }
+          const std::vector<ir::Tensor> again = fused.run(inputs);
+          EXPECT_EQ(std::memcmp(again[0].raw(), got[0].raw(), got[0].byte_size()), 0);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ramiel::runtime

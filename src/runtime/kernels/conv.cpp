@@ -273,7 +273,7 @@ class ConvKernel final : public Kernel {
     }
     if (init.add_residual) {
       if (y_conv != y_user) throw Error(ErrorKind::kInternal, what + ": a fused residual needs the output in its own layout");
-      residual_arg_ = conv_.add(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, y_user);
+      residual_arg_ = conv_.add(dnnl_util::addend_argument(init), y_user);
     }
     src_arg_ = conv_.add(DNNL_ARG_SRC, x_conv);
     dst_arg_ = conv_.add(DNNL_ARG_DST, y_conv);

@@ -123,10 +123,11 @@ dnnl::primitive_attr kernel_attributes(const KernelInit& init, const dnnl::memor
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::post_ops ops;
+  if (init.output_scale != 1.0f) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, init.output_scale, 0.0f);
   if (addend != nullptr) ops.append_binary(dnnl::algorithm::binary_add, *addend);
   switch (init.activation) {
     case FusedActivation::kNone:
-      if (addend == nullptr) return attr;
+      if (addend == nullptr && init.output_scale == 1.0f) return attr;
       break;
     case FusedActivation::kRelu:
       ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);

@@ -123,9 +123,14 @@ class BoundReorder {
 };
 
 /// The primitive attributes every kernel uses (user-mode scratchpad) plus the fused operations as
-/// post-ops: the addition of a tensor described by `addend` (if given; post-op 0, its data is
-/// argument DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1), then `init`'s activation.
+/// post-ops: the multiplication by init.output_scale (if not 1), the addition of a tensor described
+/// by `addend` (if given; its data is argument addend_argument(init)), then `init`'s activation.
 dnnl::primitive_attr kernel_attributes(const KernelInit& init, const dnnl::memory::desc* addend = nullptr);
+
+/// The execution argument of the addend's data in kernel_attributes(init, addend).
+inline int addend_argument(const KernelInit& init) {
+  return DNNL_ARG_ATTR_MULTIPLE_POST_OP(init.output_scale != 1.0f ? 1 : 0) | DNNL_ARG_SRC_1;
+}
 
 /// Runs a one-off reorder now (creation time, e.g. weight packing).
 void reorder_now(const dnnl::memory::desc& from, const void* src, const dnnl::memory::desc& to, void* dst,

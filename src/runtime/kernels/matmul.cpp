@@ -37,8 +37,14 @@ class MatMulKernel final : public Kernel {
       throw Error(ErrorKind::kUnsupported, what + ": element type " + std::string(ir::to_string(a.dtype)) + " (only float)");
     }
     if (a.dims.empty() || b.dims.empty()) throw Error(ErrorKind::kInvalidModel, what + ": scalar operands");
+    // Fused Transposes: each operand as the permuted view of the tensor passed (strides, no copy).
+    const std::vector<int64_t> no_perm;
+    const std::vector<int64_t>& a_perm = init.input_perms.size() > 0 ? init.input_perms[0] : no_perm;
+    const std::vector<int64_t>& b_perm = init.input_perms.size() > 1 ? init.input_perms[1] : no_perm;
+    const bool strided = !a_perm.empty() || !b_perm.empty() || !init.output_perm.empty();
+    Dims a_strides = permuted_strides(a.dims, a_perm, what), b_strides = permuted_strides(b.dims, b_perm, what);
     // Promote 1-D operands: A [K] -> [1,K], B [K] -> [K,1]; the added dims are dropped from Y.
-    ir::Dims ad = a.dims, bd = b.dims;
+    ir::Dims ad = permuted(a.dims, a_perm), bd = permuted(b.dims, b_perm);
     if (ad.size() == 1) ad.insert(ad.begin(), 1);
     if (bd.size() == 1) bd.push_back(1);
     const int64_t m = ad[ad.size() - 2], k = ad.back(), n = bd.back();
@@ -50,6 +56,9 @@ class MatMulKernel final : public Kernel {
     ir::Dims ap(rank - ad.size(), 1), bp(rank - bd.size(), 1);
     ap.insert(ap.end(), ad.begin(), ad.end());
     bp.insert(bp.end(), bd.begin(), bd.end());
+    if (strided && (a.dims.size() < 2 || b.dims.size() < 2)) throw Error(ErrorKind::kUnsupported, what + ": a fused Transpose with a 1-D operand");
+    a_strides.insert(a_strides.begin(), rank - a_strides.size(), ir::element_count(a.dims));
+    b_strides.insert(b_strides.begin(), rank - b_strides.size(), ir::element_count(b.dims));
     ir::Dims yd(rank);
     for (size_t i = 0; i + 2 < rank; ++i) {
       if (ap[i] != bp[i] && ap[i] != 1 && bp[i] != 1) {
@@ -64,6 +73,14 @@ class MatMulKernel final : public Kernel {
     y.dims = yd;
     if (a.dims.size() == 1) y.dims.erase(y.dims.end() - 2);
     if (b.dims.size() == 1) y.dims.erase(y.dims.end() - 1);
+    // A fused Transpose after the MatMul: Y is stored permuted; the product writes through strides.
+    Dims y_strides = dnnl_util::plain_strides(yd);
+    if (!init.output_perm.empty()) {
+      permuted_strides(yd, init.output_perm, what);  // checks the permutation
+      y.dims = permuted(yd, init.output_perm);
+      const Dims stored = dnnl_util::plain_strides(y.dims);
+      for (size_t d = 0; d < rank; ++d) y_strides[static_cast<size_t>(init.output_perm[d])] = stored[d];
+    }
     outputs_.push_back(y);
     if (ir::element_count(yd) == 0) {
       empty_ = true;
@@ -72,7 +89,7 @@ class MatMulKernel final : public Kernel {
     if (k == 0) throw Error(ErrorKind::kUnsupported, what + ": inner dimension 0");
 
     // B without real batch dims: fold A's batch into M.
-    bool b_is_matrix = true;
+    bool b_is_matrix = !strided;
     for (size_t i = 0; i + 2 < rank; ++i) b_is_matrix = b_is_matrix && bp[i] == 1;
     Dims a_dims, b_dims, y_dims;
     if (b_is_matrix) {
@@ -86,8 +103,12 @@ class MatMulKernel final : public Kernel {
       y_dims = Dims(yd.begin(), yd.end());
     }
     // Decided on the whole node's shape, so that every slice runs the same arithmetic.
-    const bool packed = b_is_matrix && b.constant != nullptr && a_dims[0] >= gemm::kRows && gemm::packed_gemm_available();
-    if (!init.slice.whole()) slice_rows(init.slice, a_dims, b_dims, y_dims, what);
+    const bool packed = b_is_matrix && b.constant != nullptr && a_dims[0] >= gemm::kRows && init.output_scale == 1.0f &&
+                        gemm::packed_gemm_available();
+    if (!init.slice.whole()) {
+      if (strided) throw Error(ErrorKind::kUnsupported, what + ": slices of a MatMul with fused Transposes");
+      slice_rows(init.slice, a_dims, b_dims, y_dims, what);
+    }
     if (init.bias != nullptr) prepare_bias(*init.bias, y_dims, n, what);
     if (packed) {
       // ramiel's packed GEMM (packed_gemm.h); a single row (M = 1) stays on oneDNN's faster gemv.
@@ -101,10 +122,10 @@ class MatMulKernel final : public Kernel {
       return;
     }
     const auto f32 = dnnl::memory::data_type::f32;
-    dnnl::memory::desc a_md(a_dims, f32, dnnl_util::plain_strides(ir::Dims(a_dims.begin(), a_dims.end())));
-    dnnl::memory::desc b_user(b_dims, f32, b_row_stride_ > 0 ? Dims{b_row_stride_, 1}
+    dnnl::memory::desc a_md(a_dims, f32, strided ? a_strides : dnnl_util::plain_strides(ir::Dims(a_dims.begin(), a_dims.end())));
+    dnnl::memory::desc b_user(b_dims, f32, strided ? b_strides : b_row_stride_ > 0 ? Dims{b_row_stride_, 1}
                                                                : dnnl_util::plain_strides(ir::Dims(b_dims.begin(), b_dims.end())));
-    dnnl::memory::desc y_md(y_dims, f32, y_row_stride_ > 0 ? Dims{y_row_stride_, 1}
+    dnnl::memory::desc y_md(y_dims, f32, strided ? y_strides : y_row_stride_ > 0 ? Dims{y_row_stride_, 1}
                                                              : dnnl_util::plain_strides(ir::Dims(y_dims.begin(), y_dims.end())));
     const bool pack_b = b.constant != nullptr;
     dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc(b_dims, f32, Tag::any) : b_user;
@@ -112,7 +133,7 @@ class MatMulKernel final : public Kernel {
     if (init.bias != nullptr) bias_md = bias_desc(y_dims);
     dnnl_util::ThreadScope scope(threads_);
     try {
-      const dnnl::primitive_attr attr = dnnl_util::kernel_attributes(init);  // with a fused GELU
+      const dnnl::primitive_attr attr = dnnl_util::kernel_attributes(init);  // with a fused GELU or scale
       auto desc = [&](const dnnl::memory::desc& weights) {
         return init.bias != nullptr ? dnnl::matmul::desc(a_md, weights, bias_md, y_md) : dnnl::matmul::desc(a_md, weights, y_md);
       };
@@ -122,6 +143,7 @@ class MatMulKernel final : public Kernel {
         pd = dnnl::matmul::primitive_desc(desc(b_col_major(b_dims[0], b_dims[1])), attr, dnnl_util::engine());
       }
       mm_ = BoundPrimitive(dnnl::matmul(pd), pd, threads_);
+      implementation_ = pd.impl_info_str();
       b_md = pd.weights_desc();
     } catch (const dnnl::error& e) {
       dnnl_util::rethrow_as_unsupported(e, what);
@@ -152,7 +174,33 @@ class MatMulKernel final : public Kernel {
     mm_.execute(stream_);
   }
 
+  std::string implementation() const override { return packed_rows_ > 0 ? "ramiel_packed_gemm" : implementation_; }
+
  private:
+  // `dims` permuted by `perm` (ONNX Transpose: result dim d is dims[perm[d]]); `dims` if perm is empty.
+  static ir::Dims permuted(const ir::Dims& dims, const std::vector<int64_t>& perm) {
+    if (perm.empty()) return dims;
+    ir::Dims out;
+    for (int64_t p : perm) out.push_back(dims[static_cast<size_t>(p)]);
+    return out;
+  }
+
+  // The strides (elements) of the permuted view of a row-major tensor of `dims`, after checking
+  // that `perm` is a permutation of its axes.
+  static Dims permuted_strides(const ir::Dims& dims, const std::vector<int64_t>& perm, const std::string& what) {
+    const Dims plain = dnnl_util::plain_strides(dims);
+    if (perm.empty()) return plain;
+    std::vector<char> seen(dims.size(), 0);
+    Dims out;
+    for (int64_t p : perm) {
+      if (perm.size() != dims.size() || p < 0 || p >= static_cast<int64_t>(dims.size()) || seen[static_cast<size_t>(p)]++) {
+        throw Error(ErrorKind::kInvalidModel, what + ": a fused Transpose's permutation does not match its operand " + ir::to_string(dims));
+      }
+      out.push_back(plain[static_cast<size_t>(p)]);
+    }
+    return out;
+  }
+
   // Copies the bias values of this kernel's columns (all, or a column slice's: y_offset_ / 4
   // onwards). `n` is the node's column count.
   void prepare_bias(const ir::Tensor& bias, const Dims& y_dims, int64_t n, const std::string& what) {
@@ -220,6 +268,7 @@ class MatMulKernel final : public Kernel {
   AlignedBuffer b_buf_;
   AlignedBuffer bias_buf_;  // a fused bias Add's values (this slice's columns)
   int a_arg_ = -1, b_arg_ = -1, y_arg_ = -1;
+  std::string implementation_;  // oneDNN's implementation
   size_t a_offset_ = 0, b_offset_ = 0, y_offset_ = 0;  // bytes into each tensor (slices)
   int64_t b_row_stride_ = 0;  // column slices: B's full row length (0: B is contiguous)
   int64_t y_row_stride_ = 0;  // column slices: Y's full row length (0: Y is contiguous)
