@@ -13,7 +13,7 @@ namespace ramiel::cli {
 
 /// Part of the profile cache key: bumped whenever what a profile measures changes (the runtime's
 /// fusion and pruning passes, which kernels split), so that stale profiles are not reused.
-inline constexpr int kProfileVersion = 23;
+inline constexpr int kProfileVersion = 24;
 
 /// Slice counts profiled by default (hybrid parallelism); larger counts are extrapolated.
 inline const std::vector<int> kProfiledSliceCounts = {2, 4};

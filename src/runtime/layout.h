@@ -38,6 +38,10 @@ LayoutRole layout_role(std::string_view op_type);
 /// "plain", "nhwc", "nChw8c", "nChw16c".
 std::string_view to_string(Layout layout);
 
+/// Channel counts up to this are an image's (RGB, RGBA): a Conv reading such a plain input keeps it
+/// plain (blocked or NHWC convolutions of 3 channels fall back to slow reference code).
+inline constexpr int64_t kImageChannels = 4;
+
 /// Channel block of a blocked layout (8, 16), else 0.
 int64_t channel_block(Layout layout);
 

@@ -316,7 +316,7 @@ class Builder {
         if (node.op_type == "Conv") {
           // A small-channel plain input (an image) stays plain: blocked or NHWC 3-channel
           // convolutions fall back to slow reference code.
-          want[0] = has_active(node.inputs[0]) || x.dims[1] > 4 ? active_ : Layout::kPlain;
+          want[0] = has_active(node.inputs[0]) || x.dims[1] > kImageChannels ? active_ : Layout::kPlain;
           out_layout = active_;
         } else {
           want[0] = has_active(node.inputs[0]) ? active_ : Layout::kPlain;

@@ -281,6 +281,32 @@ TEST(Conv, SevenTapWindowsOnThreadsGiveTheBitsOfOne) {
   }
 }
 
+// A CNN's first convolution, which reads the plain 3-channel image and writes the activation
+// layout, runs on several threads as one output-channel slice per thread, with one thread's bits.
+TEST(Conv, ImageConvolutionOnThreadsRunsAsSlicesWithTheBitsOfOne) {
+  std::mt19937 rng(23);
+  const runtime::Layout layout = runtime::preferred_activation_layout();
+  if (layout == runtime::Layout::kNhwc) GTEST_SKIP() << "NHWC activations: convolutions are not sliced";
+  ConvCase c;
+  c.x = {1, 3, 33, 33};
+  c.m = 32;
+  c.kernel = {3, 3};
+  c.strides = {2, 2};
+  c.dilations = {1, 1};
+  c.pads = {1, 1, 1, 1};
+  const std::vector<ir::Tensor> inputs = {random_f32(c.x, rng), random_f32({c.m, 3, 3, 3}, rng, -0.5f, 0.5f), random_f32({c.m}, rng)};
+  ir::Tensor one;
+  run_blocked(c, inputs, layout, {}, 1, one, runtime::Layout::kPlain);
+  for (int threads : {2, 3}) {
+    ir::Tensor many;
+    const std::string threaded = run_blocked(c, inputs, layout, {}, threads, many, runtime::Layout::kPlain);
+    if (threads == 2) {  // (3 threads: only 2 channel blocks to share, oneDNN's own threading)
+      EXPECT_NE(threaded.find("slices on OpenMP threads"), std::string::npos) << threaded;
+    }
+    EXPECT_EQ(std::memcmp(many.raw(), one.raw(), static_cast<size_t>(one.size()) * sizeof(float)), 0) << threads << " threads";
+  }
+}
+
 TEST(Conv, OutputInfo) {
   ConvCase c;
   c.x = {1, 4, 10, 10};
