@@ -611,26 +611,34 @@ class Builder {
     const ir::ValueId t = transpose.outputs[0];
     if ((matmul->inputs[0] == t) == (matmul->inputs[1] == t)) return false;
     const size_t operand = matmul->inputs[0] == t ? 0 : 1;
-    std::vector<int64_t> perm = transpose.attr_ints("perm");
-    if (perm.empty()) {
-      for (size_t d = xs.dims.size(); d-- > 0;) perm.push_back(static_cast<int64_t>(d));
-    }
-    std::vector<int64_t> sorted = perm;
-    std::sort(sorted.begin(), sorted.end());
-    for (size_t d = 0; d < sorted.size(); ++d) {
-      if (sorted.size() != xs.dims.size() || sorted[d] != static_cast<int64_t>(d)) return false;  // the Transpose kernel reports it
-    }
+    std::optional<std::vector<int64_t>> perm = transpose_perm(transpose, xs.dims.size());
+    if (!perm) return false;  // the Transpose kernel reports it
     const auto replaced = replaced_.find(matmul->id);
     auto reading = std::make_unique<ir::Node>(replaced != replaced_.end() ? *replaced->second : *matmul);
     reading->inputs[operand] = x;
     auto& perms = matmul_perms_[matmul->id];
     perms.resize(2);
-    perms[operand] = std::move(perm);
+    perms[operand] = std::move(*perm);
     absorbed_.insert(transpose.id);
     replaced_[matmul->id] = reading.get();
     owned_nodes_.push_back(std::move(reading));
     ++p_.stats.fused_transposes;
     return true;
+  }
+
+  // The permutation of a Transpose of a rank-`rank` tensor (reversed dims by default), or nullopt
+  // if its "perm" is not a permutation of that many axes.
+  static std::optional<std::vector<int64_t>> transpose_perm(const ir::Node& transpose, size_t rank) {
+    std::vector<int64_t> perm = transpose.attr_ints("perm");
+    if (perm.empty()) {
+      for (size_t d = rank; d-- > 0;) perm.push_back(static_cast<int64_t>(d));
+    }
+    std::vector<int64_t> sorted = perm;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t d = 0; d < sorted.size(); ++d) {
+      if (sorted.size() != rank || sorted[d] != static_cast<int64_t>(d)) return std::nullopt;
+    }
+    return perm;
   }
 
   // True if the options split `node` into slices.
@@ -688,16 +696,9 @@ class Builder {
   // A Transpose after a MatMul of output dims `y`, written by the MatMul through strides.
   void fuse_output_transpose(const ir::Node& transpose, const ir::Dims& y, KernelInit& init) {
     if (!transpose.domain.empty() || transpose.outputs.size() != 1 || y.size() < 3 || is_sliced(transpose.id)) return;
-    std::vector<int64_t> perm = transpose.attr_ints("perm");
-    if (perm.empty()) {
-      for (size_t d = y.size(); d-- > 0;) perm.push_back(static_cast<int64_t>(d));
-    }
-    std::vector<int64_t> sorted = perm;
-    std::sort(sorted.begin(), sorted.end());
-    for (size_t d = 0; d < sorted.size(); ++d) {
-      if (sorted.size() != y.size() || sorted[d] != static_cast<int64_t>(d)) return;
-    }
-    init.output_perm = std::move(perm);
+    std::optional<std::vector<int64_t>> perm = transpose_perm(transpose, y.size());
+    if (!perm) return;
+    init.output_perm = std::move(*perm);
     fused_[transpose.id] = 0;
     ++p_.stats.fused_transposes;
   }
