@@ -53,7 +53,9 @@ std::unique_ptr<Kernel> create_thread_sliced_kernel(const SliceFactory& factory,
       KernelInit part = init;
       part.threads = 1;
       part.slice = SliceSpec{k, init.threads};
-      slices.push_back(factory(part));
+      auto slice = factory(part);
+      if (!slice) return nullptr;  // a factory that declines a slice (e.g. Winograd on too few channel blocks)
+      slices.push_back(std::move(slice));
     }
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kUnsupported) throw;

@@ -36,8 +36,8 @@ class ThreadSlicedKernel final : public Kernel {
 using SliceFactory = std::function<std::unique_ptr<Kernel>(const KernelInit& slice)>;
 
 /// The kernel for `init` as `init.threads` one-thread slices from `factory` on OpenMP threads, or
-/// nullptr when a slice is refused (kUnsupported), `init` is one thread or already a slice, or
-/// thread slices are switched off.
+/// nullptr when a slice is refused (kUnsupported, or nullptr from `factory`), `init` is one thread
+/// or already a slice, or thread slices are switched off.
 std::unique_ptr<Kernel> create_thread_sliced_kernel(const SliceFactory& factory, const KernelInit& init);
 
 /// Switches thread slices on (the default) or off, process-wide, for benchmarks and tests: off,

@@ -1,6 +1,7 @@
 // Conv against a naive direct convolution: random shapes over ranks 3-5, groups (depthwise too),
 // strides, dilations, explicit and auto pads, bias, constant and runtime weights, and every
 // input/output layout combination.
+#include "runtime/kernels/conv_winograd.h"
 #include "runtime/kernels/layout_test_support.h"
 
 namespace ramiel::testing {
@@ -305,6 +306,31 @@ TEST(Conv, ImageConvolutionOnThreadsRunsAsSlicesWithTheBitsOfOne) {
     }
     EXPECT_EQ(std::memcmp(many.raw(), one.raw(), static_cast<size_t>(one.size()) * sizeof(float)), 0) << threads << " threads";
   }
+}
+
+// A 3x3 convolution on a small image with one output channel block: too few blocks for one
+// output slice per thread, so it runs whole on the threads (this once crashed: the Winograd
+// factory declined the slices with nullptr), with the bits of one thread.
+TEST(Conv, SmallImageWithOneChannelBlockOnThreadsRunsWholeWithTheBitsOfOne) {
+  std::mt19937 rng(37);
+  const runtime::Layout layout = runtime::preferred_activation_layout();
+  if (layout == runtime::Layout::kNhwc) GTEST_SKIP() << "NHWC activations";
+  ConvCase c;
+  c.x = {1, 16, 8, 8};  // one nChw16c block (two nChw8c ones: tile blocks on AVX2 anyway)
+  c.m = 16;
+  c.kernel = {3, 3};
+  c.strides = {1, 1};
+  c.dilations = {1, 1};
+  c.pads = {1, 1, 1, 1};
+  const std::vector<ir::Tensor> inputs = {random_f32(c.x, rng), random_f32({c.m, c.x[1], 3, 3}, rng, -0.5f, 0.5f), random_f32({c.m}, rng)};
+  ir::Tensor one, two;
+  run_blocked(c, inputs, layout, {}, 1, one, layout);
+  const std::string threaded = run_blocked(c, inputs, layout, {}, 2, two, layout);
+  EXPECT_EQ(threaded.find("slices on OpenMP threads"), std::string::npos) << threaded;
+  if (runtime::winograd_available()) {
+    EXPECT_NE(threaded.find("winograd"), std::string::npos) << threaded;
+  }
+  EXPECT_EQ(std::memcmp(two.raw(), one.raw(), static_cast<size_t>(one.size()) * sizeof(float)), 0);
 }
 
 TEST(Conv, OutputInfo) {
