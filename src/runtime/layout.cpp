@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ramiel/error.h"
+#include "runtime/kernels/conv_winograd.h"
 #include "runtime/kernels/dnnl_common.h"
 
 namespace ramiel::runtime {
@@ -167,8 +168,8 @@ std::unique_ptr<Kernel> make_layout_conversion(ir::DataType dtype, const ir::Dim
   return std::make_unique<LayoutConversionKernel>(dtype, dims, from, to);
 }
 
-Layout preferred_activation_layout() {
-  static const Layout preferred = [] {
+Layout onednn_activation_layout() {
+  static const Layout picked = [] {
     try {
       dnnl_util::ThreadScope scope(1);
       using dnnl::memory;
@@ -179,18 +180,35 @@ Layout preferred_activation_layout() {
                                         any_w, any_x, {1, 1}, {1, 1}, {1, 1});
       dnnl::convolution_forward::primitive_desc pd(d, dnnl_util::engine());
       const ir::Dims dims = {1, 64, 28, 28};
-      // Where oneDNN picks NHWC (AVX-512: brgconv) its nChw16c kernels are as fast (shared/README.md:
-      // 94.7 vs 95.4 ms of inception_v3's convolutions), and channel blocks are contiguous, so that
-      // a convolution splits into slices by output channels (an NHWC channel slice is strided).
-      if (pd.src_desc() == dnnl_util::md(dims, ir::DataType::kFloat32, Layout::kNhwc)) return Layout::kNChw16c;
-      for (Layout l : {Layout::kNChw8c, Layout::kNChw16c}) {
+      for (Layout l : {Layout::kNhwc, Layout::kNChw8c, Layout::kNChw16c}) {
         if (pd.src_desc() == dnnl_util::md(dims, ir::DataType::kFloat32, l)) return l;
       }
     } catch (const dnnl::error&) {
     }
     return Layout::kNhwc;
   }();
-  return preferred;
+  return picked;
+}
+
+Layout preferred_activation_layout() {
+  // Where oneDNN picks NHWC (AVX-512: brgconv) its nChw16c kernels are as fast (shared/README.md:
+  // 94.7 vs 95.4 ms of inception_v3's convolutions), and channel blocks are contiguous, so that
+  // a convolution splits into slices by output channels (an NHWC channel slice is strided).
+  const Layout picked = onednn_activation_layout();
+  return picked == Layout::kNhwc ? Layout::kNChw16c : picked;
+}
+
+Layout threaded_activation_layout(const ir::Graph& graph) {
+  const Layout blocked = preferred_activation_layout();
+  if (onednn_activation_layout() != Layout::kNhwc) return blocked;
+  bool convolutions = false;
+  for (const ir::Node& n : graph.nodes()) {
+    if (n.removed || n.op_type != "Conv" || n.inputs.size() < 2) continue;
+    convolutions = true;
+    const ir::Value& w = graph.value(n.inputs[1]);
+    if (w.constant && winograd_may_compute(n, w.constant->dims())) return blocked;
+  }
+  return convolutions ? Layout::kNhwc : blocked;
 }
 
 }  // namespace ramiel::runtime

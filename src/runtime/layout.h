@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ir/graph.h"
 #include "ir/tensor.h"
 #include "runtime/kernel.h"
 
@@ -81,7 +82,21 @@ void convert_layout(const void* src, void* dst, const ir::Dims& dims, size_t ele
 std::unique_ptr<Kernel> make_layout_conversion(ir::DataType dtype, const ir::Dims& dims, Layout from, Layout to);
 
 /// The activation layout oneDNN's convolution picks on this CPU for format `any` (probed once with
-/// a 64-channel 3x3 convolution): kNhwc on AVX-512 (brgconv), kNChw8c on AVX2, ...
+/// a 64-channel 3x3 convolution): kNhwc on AVX-512 (brgconv), kNChw8c on AVX2.
+Layout onednn_activation_layout();
+
+/// The session's activation layout on this CPU: onednn_activation_layout(), but channel blocks
+/// (kNChw16c) where oneDNN picks NHWC: its nChw16c kernels are as fast there, a convolution then
+/// splits into slices by output channels (an NHWC channel slice is strided), and ramiel's Winograd
+/// kernels need blocks.
 Layout preferred_activation_layout();
+
+/// The activation layout for a session that runs `graph` in serial order with several OpenMP
+/// threads per kernel and no slices: where oneDNN picks NHWC and the graph has convolutions but
+/// none that ramiel's Winograd kernels may compute (winograd_may_compute(): mobilenet_v2's 1x1 and
+/// depthwise ones), NHWC, for which oneDNN has its brgconv_1x1 and brdgmm_dw kernels (mobilenet_v2
+/// on two threads 2-5% faster than in nChw16c, session_variants_bench); preferred_activation_layout()
+/// otherwise.
+Layout threaded_activation_layout(const ir::Graph& graph);
 
 }  // namespace ramiel::runtime

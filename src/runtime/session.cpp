@@ -33,13 +33,17 @@ std::string describe(ir::DataType dtype, const ir::Dims& dims) {
 Session::Session(ir::Graph graph, const SessionOptions& options)
     : graph_(std::make_unique<ir::Graph>(std::move(graph))) {
   BuildOptions build;
-  build.activation_layout =
-      options.activation_layout ? *options.activation_layout : preferred_activation_layout();
+  const bool parallel = options.schedule && options.schedule->workers.size() > 1;
+  // A plan, or a serial run of a sliced program (which must give the plan's bits), keeps channel
+  // blocks; kernels on OpenMP threads in serial order may take oneDNN's NHWC kernels instead.
+  const bool threaded = !parallel && options.slices.empty() && options.kernel_threads > 1;
+  build.activation_layout = options.activation_layout ? *options.activation_layout
+                            : threaded                 ? threaded_activation_layout(*graph_)
+                                                       : preferred_activation_layout();
   build.fold_constants = options.fold_constants;
   build.input_dims = options.input_dims;
   build.fuse_activations = options.fuse_activations;
   build.concat_in_place = options.concat_in_place;
-  const bool parallel = options.schedule && options.schedule->workers.size() > 1;
   build.slices = options.slices;
   if (parallel) {
     for (const auto& [node, count] : options.schedule->split_nodes()) build.slices[node] = count;

@@ -24,9 +24,11 @@ namespace ramiel::runtime {
 
 /// Choices fixed when a session is created.
 struct SessionOptions {
-  /// Layout of rank-4 activations between layout-aware operators (runtime/layout.h). Unset: the
-  /// one oneDNN's convolution prefers on this CPU (NHWC on AVX-512, nChw8c on AVX2). kPlain:
-  /// every tensor stays plain and each Conv reorders to and from its preferred layout on its own.
+  /// Layout of rank-4 activations between layout-aware operators (runtime/layout.h). Unset:
+  /// preferred_activation_layout() (nChw16c on AVX-512, nChw8c on AVX2), or for a serial-order
+  /// session with kernel_threads above one and no slices threaded_activation_layout() (NHWC for a
+  /// CNN without Winograd candidates on AVX-512). kPlain: every tensor stays plain and each Conv
+  /// reorders to and from its preferred layout on its own.
   std::optional<Layout> activation_layout;
   /// Evaluate nodes whose inputs are all constants once, at creation.
   bool fold_constants = true;

@@ -7,6 +7,7 @@
 
 #include "ramiel/error.h"
 #include "runtime/constant_folding.h"
+#include "runtime/kernels/conv_winograd.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/layout.h"
 #include "runtime/session.h"
@@ -641,6 +642,58 @@ TEST(SessionThreads, LargeElementwiseNodesSplitOverThreadsWithTheSerialBits) {
       EXPECT_EQ(std::memcmp(got[o].raw(), want[o].raw(), want[o].byte_size()), 0) << "output " << o << ", " << threads << " threads";
     }
   }
+}
+
+// An inverted-residual block as in mobilenet_v2 (1x1 expand, Clip, 3x3 depthwise, 1x1 project,
+// residual Add), optionally followed by a dense 3x3 convolution, which ramiel's Winograd kernels
+// may compute.
+ModelBuilder inverted_residual_model(bool dense_3x3) {
+  std::mt19937 rng(29);
+  ModelBuilder m;
+  ir::ValueId x = m.input("x", {1, 16, 14, 14});
+  const auto clip6 = [&](ir::ValueId v) {
+    return m.node("Clip", {v, m.constant(m.g.value(v).name + "_lo", ir::Tensor::from(ir::DataType::kFloat32, {}, std::vector<float>{0.f})),
+                           m.constant(m.g.value(v).name + "_hi", ir::Tensor::from(ir::DataType::kFloat32, {}, std::vector<float>{6.f}))});
+  };
+  ir::ValueId e = clip6(m.node("Conv", {x, m.constant("we", random_tensor({32, 16, 1, 1}, rng))}, {}, "expand"));
+  ir::ValueId d = clip6(m.node("Conv", {e, m.constant("wd", random_tensor({32, 1, 3, 3}, rng))},
+                               {{"group", integer(32)}, {"pads", ints({1, 1, 1, 1})}}, "depthwise"));
+  ir::ValueId y = m.node("Add", {m.node("Conv", {d, m.constant("wp", random_tensor({16, 32, 1, 1}, rng))}, {}, "project"), x});
+  if (dense_3x3) y = m.node("Conv", {y, m.constant("w3", random_tensor({16, 16, 3, 3}, rng))}, {{"pads", ints({1, 1, 1, 1})}}, "dense");
+  m.output(y);
+  return m;
+}
+
+// Kernels on OpenMP threads in serial order take oneDNN's NHWC kernels where oneDNN prefers NHWC
+// and no convolution is a Winograd candidate; a serial session, a sliced one and a graph with a
+// dense 3x3 convolution keep the preferred (channel-blocked) layout; results within rounding.
+TEST(SessionThreads, ThreadedSessionsWithoutWinogradCandidatesTakeOneDnnsLayout) {
+  std::mt19937 rng(31);
+  const std::vector<ir::Tensor> inputs = {random_tensor({1, 16, 14, 14}, rng)};
+  const Layout blocked = preferred_activation_layout();
+  for (bool dense : {false, true}) {
+    SCOPED_TRACE(dense ? "with a dense 3x3 convolution" : "1x1 and depthwise convolutions");
+    ModelBuilder m = inverted_residual_model(dense);
+    const bool nhwc = onednn_activation_layout() == Layout::kNhwc && !(dense && winograd_available());
+    EXPECT_EQ(threaded_activation_layout(m.g), nhwc ? Layout::kNhwc : blocked);
+    Session serial(m.g);
+    EXPECT_EQ(serial.program().activation_layout, blocked);
+    const std::vector<ir::Tensor> want = serial.run(inputs);
+    SessionOptions options;
+    options.kernel_threads = 2;
+    Session threaded(m.g, options);
+    EXPECT_EQ(threaded.program().activation_layout, nhwc ? Layout::kNhwc : blocked);
+    expect_near(threaded.run(inputs)[0], want[0], 1e-4f);
+    for (const ir::Node& n : m.g.nodes()) {
+      if (n.name == "expand") options.slices[n.id] = 2;
+    }
+    Session sliced(m.g, options);
+    EXPECT_EQ(sliced.program().activation_layout, blocked);
+    expect_near(sliced.run(inputs)[0], want[0], 1e-4f);
+  }
+  ModelBuilder no_conv;
+  no_conv.output(no_conv.node("Relu", {no_conv.input("x", {1, 16, 4, 4})}));
+  EXPECT_EQ(threaded_activation_layout(no_conv.g), blocked);
 }
 
 // Two branches concatenated, that result concatenated with a third branch, and a second Concat

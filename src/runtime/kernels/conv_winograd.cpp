@@ -304,6 +304,16 @@ class WinogradConvKernel final : public Kernel {
   dnnl_util::AlignedBuffer weights_, bias_;
 };
 
+// Windows with a transform here: 3x3, 5x5, 1x7, 7x1, 1x3 and 3x1.
+bool winograd_window(int64_t kh, int64_t kw) {
+  return (kh == 3 && kw == 3) || (kh == 5 && kw == 5) || (kh == 1 && (kw == 7 || kw == 3)) || (kw == 1 && (kh == 7 || kh == 3));
+}
+
+// Input and output channel counts that are enough (kWinogradMinChannels) and whole blocks.
+bool winograd_channels(int64_t c, int64_t k, int64_t block) {
+  return c >= kWinogradMinChannels && k >= kWinogradMinChannels && c % block == 0 && k % block == 0;
+}
+
 // The shape when `init` is a convolution this kernel computes, else one with channels == 0.
 WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   WinogradShape none;
@@ -321,8 +331,7 @@ WinogradShape winograd_shape(const KernelInit& init, TensorInfo& y) {
   const int64_t c = x.dims[1], k = w.dims[0], kh = w.dims[2], kw = w.dims[3];
   const bool square = kh == 3 && kw == 3, row = kh == 1 && (kw == 7 || kw == 3), column = kw == 1 && (kh == 7 || kh == 3);
   const bool five = kh == 5 && kw == 5;
-  if (!(square || five || row || column) || w.dims[1] != c) return none;
-  if (c < kWinogradMinChannels || k < kWinogradMinChannels || k % block != 0 || c % block != 0) return none;
+  if (!winograd_window(kh, kw) || w.dims[1] != c || !winograd_channels(c, k, block)) return none;
   // Few channels on a large image: on AVX2 the transforms cost about what the multiplications save
   // (inception_v3's 32->32 and 32->64 convolutions on 147x147 ran 0.96x-1.1x of oneDNN's direct
   // ones); the AVX-512 code takes 0.35x-0.4x there, for 3x3 windows (1-D ones untried).
@@ -409,6 +418,14 @@ std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init) {
     if (auto sliced = create_thread_sliced_kernel(create_winograd_conv_kernel, init)) return sliced;
   }
   return std::make_unique<WinogradConvKernel>(init, shape, y);
+}
+
+bool winograd_may_compute(const ir::Node& conv, const ir::Dims& weight_dims) {
+  if (!winograd_available() || conv.op_type != "Conv" || weight_dims.size() != 4 || conv.attr_int("group", 1) != 1) return false;
+  const std::vector<int64_t> ones = {1, 1};
+  if (conv.attr_ints("strides", ones) != ones || conv.attr_ints("dilations", ones) != ones) return false;
+  const int64_t block = cpu::use_avx512() ? 16 : 8;
+  return winograd_window(weight_dims[2], weight_dims[3]) && winograd_channels(weight_dims[1], weight_dims[0], block);
 }
 
 void set_winograd_enabled(bool enabled) { winograd_switch().store(enabled, std::memory_order_relaxed); }

@@ -29,6 +29,12 @@ namespace ramiel::runtime {
 /// same channels of the whole node.
 std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init);
 
+/// True when ramiel's Winograd kernels may compute `conv` (a Conv node) with a constant weight of
+/// `weight_dims` on this CPU, given channel-blocked activations: its window, stride, dilation,
+/// group and channel counts qualify (the image size is not looked at). A session weighs this
+/// before it chooses a layout without channel blocks (threaded_activation_layout()).
+bool winograd_may_compute(const ir::Node& conv, const ir::Dims& weight_dims);
+
 /// Fewest input (and output) channels for which Winograd is used: below it the transforms cost
 /// more than the multiplications they save.
 inline constexpr int64_t kWinogradMinChannels = 16;
