@@ -2,12 +2,15 @@
 // unsupported-operator error, constant evaluation, views, layouts and memory reuse.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <random>
 
 #include "ramiel/error.h"
 #include "runtime/constant_folding.h"
 #include "runtime/kernels/conv_winograd.h"
+#include "runtime/kernels/cpu_features.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/layout.h"
 #include "runtime/session.h"
@@ -674,7 +677,12 @@ TEST(SessionThreads, ThreadedSessionsWithoutWinogradCandidatesTakeOneDnnsLayout)
   for (bool dense : {false, true}) {
     SCOPED_TRACE(dense ? "with a dense 3x3 convolution" : "1x1 and depthwise convolutions");
     ModelBuilder m = inverted_residual_model(dense);
-    const bool nhwc = onednn_activation_layout() == Layout::kNhwc && !(dense && winograd_available());
+    bool candidate = false;
+    for (const ir::Node& n : m.g.nodes()) {
+      if (n.op_type == "Conv") candidate = candidate || winograd_may_compute(n, m.g.value(n.inputs[1]).constant->dims());
+    }
+    EXPECT_EQ(candidate, dense && cpu::use_avx2_fma());  // the dense 3x3 one only, where the CPU has the kernels
+    const bool nhwc = onednn_activation_layout() == Layout::kNhwc && !candidate;
     EXPECT_EQ(threaded_activation_layout(m.g), nhwc ? Layout::kNhwc : blocked);
     Session serial(m.g);
     EXPECT_EQ(serial.program().activation_layout, blocked);
@@ -683,13 +691,18 @@ TEST(SessionThreads, ThreadedSessionsWithoutWinogradCandidatesTakeOneDnnsLayout)
     options.kernel_threads = 2;
     Session threaded(m.g, options);
     EXPECT_EQ(threaded.program().activation_layout, nhwc ? Layout::kNhwc : blocked);
-    expect_near(threaded.run(inputs)[0], want[0], 1e-4f);
+    // Other kernels (NHWC, or Winograd against a direct convolution) round differently: within
+    // 1e-5 of the output's largest magnitude (outputs reach hundreds and cancel to near zero).
+    float largest = 1.0f;
+    for (int64_t i = 0; i < want[0].size(); ++i) largest = std::max(largest, std::abs(want[0].data<float>()[i]));
+    const auto expect_close = [&](const ir::Tensor& got) { expect_near(got, want[0], 1e-5f * largest); };
+    expect_close(threaded.run(inputs)[0]);
     for (const ir::Node& n : m.g.nodes()) {
       if (n.name == "expand") options.slices[n.id] = 2;
     }
     Session sliced(m.g, options);
     EXPECT_EQ(sliced.program().activation_layout, blocked);
-    expect_near(sliced.run(inputs)[0], want[0], 1e-4f);
+    expect_close(sliced.run(inputs)[0]);
   }
   ModelBuilder no_conv;
   no_conv.output(no_conv.node("Relu", {no_conv.input("x", {1, 16, 4, 4})}));

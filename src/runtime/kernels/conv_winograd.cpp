@@ -421,7 +421,8 @@ std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init) {
 }
 
 bool winograd_may_compute(const ir::Node& conv, const ir::Dims& weight_dims) {
-  if (!winograd_available() || conv.op_type != "Conv" || weight_dims.size() != 4 || conv.attr_int("group", 1) != 1) return false;
+  // The CPU's capability, not the on/off switch: a session's layout does not follow RAMIEL_NO_WINOGRAD.
+  if (!(cpu::use_avx2_fma() || cpu::use_avx512()) || conv.op_type != "Conv" || weight_dims.size() != 4 || conv.attr_int("group", 1) != 1) return false;
   const std::vector<int64_t> ones = {1, 1};
   if (conv.attr_ints("strides", ones) != ones || conv.attr_ints("dilations", ones) != ones) return false;
   const int64_t block = cpu::use_avx512() ? 16 : 8;

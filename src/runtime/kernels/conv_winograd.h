@@ -30,8 +30,9 @@ namespace ramiel::runtime {
 std::unique_ptr<Kernel> create_winograd_conv_kernel(const KernelInit& init);
 
 /// True when ramiel's Winograd kernels may compute `conv` (a Conv node) with a constant weight of
-/// `weight_dims` on this CPU, given channel-blocked activations: its window, stride, dilation,
-/// group and channel counts qualify (the image size is not looked at). A session weighs this
+/// `weight_dims` on this CPU (AVX2 and FMA, or AVX-512F; whether Winograd is switched on is not
+/// looked at), given channel-blocked activations: its window, stride, dilation, group and channel
+/// counts qualify (the image size is not looked at either). A session weighs this
 /// before it chooses a layout without channel blocks (threaded_activation_layout()).
 bool winograd_may_compute(const ir::Node& conv, const ir::Dims& weight_dims);
 
