@@ -15,6 +15,18 @@ struct ConvCase {
   bool bias = true;
 };
 
+// A 2-D convolution of `x` to `m` channels: a square `k`x`k` window, `stride`, `pad` on every side.
+ConvCase square_case(ir::Dims x, int64_t m, int64_t k, int64_t stride, int64_t pad) {
+  ConvCase c;
+  c.x = std::move(x);
+  c.m = m;
+  c.kernel = {k, k};
+  c.strides = {stride, stride};
+  c.dilations = {1, 1};
+  c.pads = {pad, pad, pad, pad};
+  return c;
+}
+
 // Direct convolution on plain NC... tensors; resolves auto_pad itself.
 ir::Tensor reference_conv(const ConvCase& c, const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor* b) {
   const size_t r = c.kernel.size();
@@ -142,13 +154,7 @@ TEST(Conv, Random1dAnd3d) {
 
 TEST(Conv, FirstLayerThreeChannelsPlainInNhwcOut) {
   std::mt19937 rng(3);
-  ConvCase c;
-  c.x = {1, 3, 23, 19};
-  c.m = 16;
-  c.kernel = {7, 7};
-  c.strides = {2, 2};
-  c.dilations = {1, 1};
-  c.pads = {3, 3, 3, 3};
+  ConvCase c = square_case({1, 3, 23, 19}, 16, 7, 2, 3);
   for (auto out : {runtime::Layout::kNhwc, runtime::Layout::kNChw8c, runtime::Layout::kNChw16c}) {
     check_case(c, rng, runtime::Layout::kPlain, out, true);
   }
@@ -288,13 +294,7 @@ TEST(Conv, ImageConvolutionOnThreadsRunsAsSlicesWithTheBitsOfOne) {
   std::mt19937 rng(23);
   const runtime::Layout layout = runtime::preferred_activation_layout();
   if (layout == runtime::Layout::kNhwc) GTEST_SKIP() << "NHWC activations: convolutions are not sliced";
-  ConvCase c;
-  c.x = {1, 3, 33, 33};
-  c.m = 32;
-  c.kernel = {3, 3};
-  c.strides = {2, 2};
-  c.dilations = {1, 1};
-  c.pads = {1, 1, 1, 1};
+  ConvCase c = square_case({1, 3, 33, 33}, 32, 3, 2, 1);
   const std::vector<ir::Tensor> inputs = {random_f32(c.x, rng), random_f32({c.m, 3, 3, 3}, rng, -0.5f, 0.5f), random_f32({c.m}, rng)};
   ir::Tensor one;
   run_blocked(c, inputs, layout, {}, 1, one, runtime::Layout::kPlain);
@@ -315,13 +315,7 @@ TEST(Conv, SmallImageWithOneChannelBlockOnThreadsRunsWholeWithTheBitsOfOne) {
   std::mt19937 rng(37);
   const runtime::Layout layout = runtime::preferred_activation_layout();
   if (layout == runtime::Layout::kNhwc) GTEST_SKIP() << "NHWC activations";
-  ConvCase c;
-  c.x = {1, 16, 8, 8};  // one nChw16c block (two nChw8c ones: tile blocks on AVX2 anyway)
-  c.m = 16;
-  c.kernel = {3, 3};
-  c.strides = {1, 1};
-  c.dilations = {1, 1};
-  c.pads = {1, 1, 1, 1};
+  ConvCase c = square_case({1, 16, 8, 8}, 16, 3, 1, 1);  // one nChw16c block (two nChw8c ones: tile blocks on AVX2 anyway)
   const std::vector<ir::Tensor> inputs = {random_f32(c.x, rng), random_f32({c.m, c.x[1], 3, 3}, rng, -0.5f, 0.5f), random_f32({c.m}, rng)};
   ir::Tensor one, two;
   run_blocked(c, inputs, layout, {}, 1, one, layout);
