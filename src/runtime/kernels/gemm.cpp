@@ -2,7 +2,9 @@
 // oneDNN matmul. Transposes are strides, not copies. A constant B is scaled by alpha and packed
 // once into oneDNN's preferred format; a constant C becomes the (pre-scaled) bias. Slices
 // (KernelInit::slice) split the columns in blocks of 16 (a classifier's 1000 outputs at batch 1):
-// each slice packs and streams only its part of B and writes its columns of Y (strided rows).
+// each slice packs and streams only its part of B and writes its columns of Y, with the bits of
+// the whole kernel (every operand oneDNN sees is dense, as the whole kernel's: DenseRows).
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 
@@ -83,10 +85,17 @@ class GemmKernel final : public Kernel {
     dnnl::memory::desc b_user({k, ns}, f32, trans_b ? Dims{1, k} : Dims{n, 1});
     const int64_t b_first = trans_b ? j0 * k : j0;  // element of B where the slice's columns start
     b_offset_ = static_cast<size_t>(b_first) * sizeof(float);
-    dnnl::memory::desc y_md({m, ns}, f32, Dims{n, 1});
+    // A slice hands oneDNN dense operands, as the whole kernel has (DenseRows, matmul_util.h): a
+    // single row is dense in place, several strided rows are staged.
+    const bool strided = ns != n;
+    dnnl::memory::desc y_md({m, ns}, f32, Dims{ns, 1});
     y_offset_ = static_cast<size_t>(j0) * sizeof(float);
+    if (strided && m > 1) y_rows_ = DenseRows(m, ns, n);
     const bool pack_b = b.constant != nullptr;
-    dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc({k, ns}, f32, Tag::any) : b_user;
+    // A runtime B's columns are k strided rows unless B is transposed (then they are dense).
+    const bool stage_b = !pack_b && !trans_b && strided;
+    if (stage_b) b_rows_ = DenseRows(k, ns, n);
+    dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc({k, ns}, f32, Tag::any) : stage_b ? dnnl::memory::desc({k, ns}, f32, Dims{ns, 1}) : b_user;
 
     // alpha: folded into a constant B, else an output scale.
     float scale = pack_b ? 1.0f : alpha;
@@ -97,7 +106,8 @@ class GemmKernel final : public Kernel {
       // C's part for the slice's columns (all of a C broadcast along them).
       const int64_t c_row = c_dims[1], c_cols = c_row == 1 ? 1 : ns, c_first = c_row == 1 ? 0 : j0;
       c_offset_ = static_cast<size_t>(c_first) * sizeof(float);
-      c_md = dnnl::memory::desc({c_dims[0], c_cols}, f32, Dims{runtime_c ? c_row : c_cols, 1});
+      c_md = dnnl::memory::desc({c_dims[0], c_cols}, f32, Dims{c_cols, 1});
+      if (runtime_c && c_dims[0] > 1 && c_cols != c_row) c_rows_ = DenseRows(c_dims[0], c_cols, c_row);
       if (!runtime_c) {
         c_buf_ = AlignedBuffer(static_cast<size_t>(c_dims[0] * c_cols) * sizeof(float));
         float* dst = static_cast<float*>(c_buf_.data());
@@ -159,18 +169,22 @@ class GemmKernel final : public Kernel {
   void run(std::span<const ir::Tensor> inputs, std::span<ir::Tensor> outputs) override {
     if (empty_) return;
     mm_.set(a_arg_, inputs[0].raw());
-    if (b_arg_ >= 0) mm_.set(b_arg_, static_cast<const std::byte*>(inputs[1].raw()) + b_offset_);
-    if (c_arg_ >= 0) mm_.set(c_arg_, static_cast<const std::byte*>(inputs[2].raw()) + c_offset_);
-    mm_.set(y_arg_, static_cast<std::byte*>(outputs[0].raw()) + y_offset_);
+    if (b_arg_ >= 0) mm_.set(b_arg_, b_rows_.read(static_cast<const std::byte*>(inputs[1].raw()) + b_offset_));
+    if (c_arg_ >= 0) mm_.set(c_arg_, c_rows_.read(static_cast<const std::byte*>(inputs[2].raw()) + c_offset_));
+    std::byte* y = static_cast<std::byte*>(outputs[0].raw()) + y_offset_;
+    mm_.set(y_arg_, y_rows_.write(y));
     mm_.execute(stream_);
+    y_rows_.written(y);
   }
 
  private:
+
   int threads_;
   dnnl::stream stream_;
   bool empty_ = false;
   BoundPrimitive mm_;
   AlignedBuffer b_buf_, c_buf_;
+  DenseRows b_rows_, c_rows_, y_rows_;  // a slice's strided runtime B and C and its output, staged dense
   int a_arg_ = -1, b_arg_ = -1, c_arg_ = -1, y_arg_ = -1;
   size_t b_offset_ = 0, c_offset_ = 0, y_offset_ = 0;  // bytes into each tensor (column slices)
 };

@@ -125,10 +125,15 @@ class MatMulKernel final : public Kernel {
     dnnl::memory::desc a_md(a_dims, f32, strided ? a_strides : dnnl_util::plain_strides(ir::Dims(a_dims.begin(), a_dims.end())));
     dnnl::memory::desc b_user(b_dims, f32, strided ? b_strides : b_row_stride_ > 0 ? Dims{b_row_stride_, 1}
                                                                : dnnl_util::plain_strides(ir::Dims(b_dims.begin(), b_dims.end())));
-    dnnl::memory::desc y_md(y_dims, f32, strided ? y_strides : y_row_stride_ > 0 ? Dims{y_row_stride_, 1}
-                                                             : dnnl_util::plain_strides(ir::Dims(y_dims.begin(), y_dims.end())));
+    // A column slice hands oneDNN a dense Y (and runtime B), as the whole kernel has (DenseRows):
+    // a single row is dense in place, several strided rows are staged.
+    dnnl::memory::desc y_md(y_dims, f32, strided ? y_strides : dnnl_util::plain_strides(ir::Dims(y_dims.begin(), y_dims.end())));
+    if (y_row_stride_ > 0 && y_dims[0] > 1) y_rows_ = DenseRows(y_dims[0], y_dims[1], y_row_stride_);
     const bool pack_b = b.constant != nullptr;
-    dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc(b_dims, f32, Tag::any) : b_user;
+    if (!pack_b && b_row_stride_ > 0) b_rows_ = DenseRows(b_dims[0], b_dims[1], b_row_stride_);
+    dnnl::memory::desc b_md = pack_b ? dnnl::memory::desc(b_dims, f32, Tag::any)
+                              : b_rows_.staged() ? dnnl::memory::desc(b_dims, f32, dnnl_util::plain_strides(ir::Dims(b_dims.begin(), b_dims.end())))
+                                                 : b_user;
     dnnl::memory::desc bias_md;
     if (init.bias != nullptr) bias_md = bias_desc(y_dims);
     dnnl_util::ThreadScope scope(threads_);
@@ -169,9 +174,11 @@ class MatMulKernel final : public Kernel {
       return;
     }
     mm_.set(a_arg_, static_cast<const std::byte*>(inputs[0].raw()) + a_offset_);
-    if (b_arg_ >= 0) mm_.set(b_arg_, static_cast<const std::byte*>(inputs[1].raw()) + b_offset_);
-    mm_.set(y_arg_, static_cast<std::byte*>(outputs[0].raw()) + y_offset_);
+    if (b_arg_ >= 0) mm_.set(b_arg_, b_rows_.read(static_cast<const std::byte*>(inputs[1].raw()) + b_offset_));
+    std::byte* y = static_cast<std::byte*>(outputs[0].raw()) + y_offset_;
+    mm_.set(y_arg_, y_rows_.write(y));
     mm_.execute(stream_);
+    y_rows_.written(y);
   }
 
   std::string implementation() const override { return packed_rows_ > 0 ? "ramiel_packed_gemm" : implementation_; }
@@ -272,6 +279,7 @@ class MatMulKernel final : public Kernel {
   size_t a_offset_ = 0, b_offset_ = 0, y_offset_ = 0;  // bytes into each tensor (slices)
   int64_t b_row_stride_ = 0;  // column slices: B's full row length (0: B is contiguous)
   int64_t y_row_stride_ = 0;  // column slices: Y's full row length (0: Y is contiguous)
+  DenseRows b_rows_, y_rows_;  // a column slice's runtime B and its output, staged dense
   // ramiel's packed GEMM instead of oneDNN (packed_rows_ > 0): B packed, A's rows, Y's row stride.
   gemm::PackedMatrix packed_b_;
   int64_t packed_rows_ = 0, packed_ldc_ = 0;

@@ -89,6 +89,28 @@ TEST(Gemm, ColumnSlicesComputeTheWholeProduct) {
   EXPECT_EQ(error_kind([&] { run_slices(make_node("Gemm"), {a, b}, {}, 3); }), ErrorKind::kUnsupported);  // 2 blocks of 16
 }
 
+// A sliced classifier (a plan's Gemm split by columns) gives the bits of the whole kernel: one or
+// a few rows, B constant (packed) or not and either way round, C constant or not, alpha.
+TEST(Gemm, ColumnSlicesGiveTheWholeKernelsBits) {
+  std::mt19937 rng(5);
+  for (int iter = 0; iter < 16; ++iter) {
+    const int64_t m = iter % 2 ? 3 : 1, k = iter % 4 < 2 ? 1280 : 2048, n = 1000;
+    const bool tb = iter % 8 < 4, constant_b = iter < 8, constant_c = iter % 3 != 0;
+    const float alpha = iter % 5 == 0 ? 0.5f : 1.0f;
+    ir::Tensor a = random_f32({m, k}, rng), b = random_f32(tb ? ir::Dims{n, k} : ir::Dims{k, n}, rng);
+    ir::Tensor c = random_f32(constant_c ? ir::Dims{n} : ir::Dims{m, n}, rng);
+    RunOptions o;
+    o.constant = {false, constant_b, constant_c};
+    ir::Node node = make_node("Gemm", {{"transB", attr_int(tb)}, {"alpha", attr_float(alpha)}});
+    const ir::Tensor whole = run1(node, {a, b, c}, o);
+    for (int count : {2, 4}) {
+      SCOPED_TRACE("m " + std::to_string(m) + " k " + std::to_string(k) + " transB " + std::to_string(tb) + " constant B " +
+                   std::to_string(constant_b) + " constant C " + std::to_string(constant_c) + " slices " + std::to_string(count));
+      expect_same_bits(run_slices(node, {a, b, c}, o, count), whole);
+    }
+  }
+}
+
 TEST(Gemm, Errors) {
   ir::Tensor a(ir::DataType::kFloat32, {2, 3}), b(ir::DataType::kFloat32, {4, 5});
   EXPECT_EQ(error_kind([&] { infos_of(make_node("Gemm"), {a, b}); }), ErrorKind::kInvalidModel);
@@ -174,6 +196,25 @@ TEST(MatMul, BertShapes) {
   expect_tensor_near(run1(make_node("MatMul"), {x, w}, constant_b), reference_matmul(x, w), 1e-4, 1e-4);
   ir::Tensor q = random_f32({1, 4, 16, 8}, rng), kt = random_f32({1, 4, 8, 16}, rng);
   expect_tensor_near(run1(make_node("MatMul"), {q, kt}), reference_matmul(q, kt), 1e-4, 1e-4);
+}
+
+// Column slices of BERT's projections (a plan's MatMul split by columns) give the bits of the
+// whole kernel: many rows or one, constant (packed) or runtime weights.
+TEST(MatMul, ColumnSlicesGiveTheWholeKernelsBits) {
+  std::mt19937 rng(6);
+  for (int iter = 0; iter < 6; ++iter) {
+    const int64_t m = iter % 3 == 0 ? 1 : iter % 3 == 1 ? 24 : 128, n = iter < 3 ? 768 : 1000;
+    const bool constant_b = iter % 2 == 0;
+    ir::Tensor a = random_f32({1, m, 768}, rng), b = random_f32({768, n}, rng);
+    RunOptions o;
+    o.constant = {false, constant_b};
+    const ir::Tensor whole = run1(make_node("MatMul"), {a, b}, o);
+    for (int count : {2, 4}) {
+      SCOPED_TRACE("m " + std::to_string(m) + " n " + std::to_string(n) + " constant B " + std::to_string(constant_b) + " slices " +
+                   std::to_string(count));
+      expect_same_bits(run_slices(make_node("MatMul"), {a, b}, o, count), whole);
+    }
+  }
 }
 
 TEST(MatMul, Errors) {

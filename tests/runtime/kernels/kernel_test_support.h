@@ -162,6 +162,14 @@ inline ir::Tensor run_slices(const ir::Node& node, const std::vector<ir::Tensor>
   return outputs.at(0);
 }
 
+/// Expects `got` to hold exactly the bytes of `want` (same dims and dtype): slices and threads
+/// that must give the bits of one whole kernel.
+inline void expect_same_bits(const ir::Tensor& got, const ir::Tensor& want) {
+  ASSERT_EQ(got.dims(), want.dims());
+  ASSERT_EQ(got.dtype(), want.dtype());
+  EXPECT_EQ(std::memcmp(got.raw(), want.raw(), want.byte_size()), 0) << "the bits differ";
+}
+
 /// Runs a single-output node.
 inline ir::Tensor run1(const ir::Node& node, const std::vector<ir::Tensor>& inputs, const RunOptions& options = {}) {
   return run_node(node, inputs, options).at(0);
