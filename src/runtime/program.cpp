@@ -383,7 +383,7 @@ class Builder {
         init.activation = FusedActivation::kGeluErf;
         for (const auto& [chain_node, input] : *gelu) fused_[chain_node] = input;
         ++p_.stats.fused_activations;
-      } else if (!is_sliced(n)) {
+      } else {
         fuse_after_matmul(node, init.input_perms, result, init);
       }
     }
@@ -596,8 +596,10 @@ class Builder {
     return Bias{add.id, input, &*b.constant};
   }
 
-  // If `transpose` (rank >= 3) is read only by a MatMul that runs whole: marks it absorbed and
-  // replaces the MatMul by one reading the Transpose's input through the permutation (strides).
+  // If `transpose` (rank >= 3) is read only by a MatMul: marks it absorbed and replaces the MatMul
+  // by one reading the Transpose's input through the permutation (strides). Also when the options
+  // split the MatMul: it then runs whole (its kernel refuses slices of strided operands), with the
+  // serial run's bits, where unfused slices would run another oneDNN kernel (gemm:jit on AVX2).
   bool fuse_transpose_into_matmul(const ir::Node& transpose) {
     if (!transpose.domain.empty() || transpose.inputs.size() != 1 || transpose.outputs.size() != 1 || is_sliced(transpose.id)) return false;
     if (fused_.count(transpose.id)) return false;  // written transposed by the MatMul before it
@@ -606,7 +608,7 @@ class Builder {
     const Slot& xs = any_slot(x);
     if (xs.dtype != ir::DataType::kFloat32 || xs.storage != SlotStorage::kArena || xs.dims.size() < 3) return false;
     const ir::Node* matmul = only_consumer(transpose.outputs[0]);
-    if (matmul == nullptr || matmul->op_type != "MatMul" || matmul->inputs.size() != 2 || is_sliced(matmul->id)) return false;
+    if (matmul == nullptr || matmul->op_type != "MatMul" || matmul->inputs.size() != 2) return false;
     const ir::ValueId t = transpose.outputs[0];
     if ((matmul->inputs[0] == t) == (matmul->inputs[1] == t)) return false;
     const size_t operand = matmul->inputs[0] == t ? 0 : 1;
@@ -669,7 +671,7 @@ class Builder {
     return y;
   }
 
-  // After a MatMul `node` (whole, no GELU) whose result so far is `result`: fuses a Div or Mul by a
+  // After a MatMul `node` (no GELU) whose result so far is `result`: fuses a Div or Mul by a
   // float scalar (init.output_scale, attention's 1/sqrt(d)), or, with nothing else fused, a
   // Transpose after it (init.output_perm). (An Add after it, attention's mask as a oneDNN binary
   // post-op, measured no faster on BERT: 69.5-72.5 ms at two threads against 71.7-73.7 without.)

@@ -69,6 +69,7 @@ SlicedModel sliced_model() {
   ir::ValueId k = m.node("Transpose", {q}, {{"perm", ints({0, 1, 3, 2})}}, "keys");
   ir::ValueId att = m.node("MatMul", {q, k}, {}, "attention");
   m.output(att);
+  m.output(k);  // read twice, the Transpose stays a node: it would fuse into the MatMul, which would then run whole
   ir::ValueId u = m.input("u", {1, 8, 64});
   m.output(m.node("MatMul", {u, m.constant("ww", weights({64, 48}, 64, rng))}, {}, "wide"));
   for (const ir::Node& n : m.g.nodes()) s.nodes[n.name] = n.id;

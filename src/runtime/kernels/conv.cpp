@@ -17,9 +17,14 @@
 // (or whole groups) per slice, so each slice writes one contiguous part of the output.
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <random>
 #include <string_view>
+#include <unordered_map>
 
 #include "ramiel/error.h"
 #include "runtime/kernel.h"
@@ -116,6 +121,78 @@ std::optional<Tag> padded_blocked_tag(Layout layout) {
     case Layout::kNChw16c: return Tag::nChw16c;
     default: return std::nullopt;
   }
+}
+
+// Whether the convolution `slice` (output channels [first, first + its own) of `whole`, one group)
+// adds in the order of `whole`. oneDNN's jit_1x1 kernel chooses how it splits the sum over input
+// channels from, among others, the output channels it computes, so a slice of it may round
+// differently from the whole convolution (resnet50's 256->1024 on 14x14 in slices of 256 channels;
+// in slices of 512 it does not). Not derivable from outside: both run once on the same random
+// operands (without post-ops, which come after the sum) and the verdict is kept per shape.
+bool slice_adds_like_whole(const dnnl::memory::desc& src, const dnnl::memory::desc& whole_dst, const dnnl::memory::desc& slice_dst,
+                           const ir::Dims& whole_weights, bool bias, int64_t first, const dnnl::memory::dims& strides,
+                           const dnnl::memory::dims& dilations, const dnnl::memory::dims& pad_l, const dnnl::memory::dims& pad_r) {
+  const auto f32 = dnnl::memory::data_type::f32;
+  const dnnl::memory::dims xd = src.dims(), wd = dnnl_util::dims(whole_weights), sd = slice_dst.dims();
+  std::string key;
+  for (const auto* v : {&xd, &wd, &sd, &strides, &dilations, &pad_l, &pad_r}) {
+    for (auto d : *v) key += std::to_string(d) + ",";
+    key += ";";
+  }
+  key += std::to_string(first) + (bias ? "b" : "") + std::to_string(static_cast<int>(src.data.format_kind)) +
+         std::to_string(src.data.format_desc.blocking.inner_nblks);
+  static std::mutex mutex;
+  static std::map<std::string, bool> verdicts;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = verdicts.find(key); it != verdicts.end()) return it->second;
+  }
+  const int64_t k = wd[0], ks = sd[1], per_filter = ir::element_count(whole_weights) / k;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  auto random = [&](int64_t n) {
+    std::vector<float> v(static_cast<size_t>(n));
+    for (float& e : v) e = uniform(rng);
+    return v;
+  };
+  const std::vector<float> x = random(ir::element_count(ir::Dims(xd.begin(), xd.end()))), w = random(k * per_filter), b = random(k);
+  dnnl::memory::dims slice_wd = wd;
+  slice_wd[0] = ks;
+  auto run = [&](const dnnl::memory::desc& dst, const dnnl::memory::dims& weight_dims, const float* weights, const float* biases) {
+    const dnnl::memory::desc w_any(weight_dims, f32, Tag::any), b_md = bias ? dnnl::memory::desc({weight_dims[0]}, f32, Tag::x) : dnnl::memory::desc();
+    dnnl::primitive_attr attr;
+    dnnl::convolution_forward::primitive_desc pd(
+        dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, w_any, b_md, dst,
+                                        strides, dilations, pad_l, pad_r),
+        attr, dnnl_util::engine());
+    const dnnl::engine& engine = dnnl_util::engine();
+    dnnl::stream stream(engine);
+    dnnl::memory x_mem(src, engine), w_mem(pd.weights_desc(), engine), y_mem(pd.dst_desc(), engine);
+    dnnl_util::reorder_now(dnnl::memory::desc(xd, f32, dnnl_util::plain_strides(ir::Dims(xd.begin(), xd.end()))), x.data(), src,
+                           x_mem.get_data_handle(), 1);
+    dnnl_util::reorder_now(dnnl::memory::desc(weight_dims, f32, dnnl_util::plain_strides(ir::Dims(weight_dims.begin(), weight_dims.end()))),
+                           weights, pd.weights_desc(), w_mem.get_data_handle(), 1);
+    std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, x_mem}, {DNNL_ARG_WEIGHTS, w_mem}, {DNNL_ARG_DST, y_mem}};
+    if (bias) args[DNNL_ARG_BIAS] = dnnl::memory(b_md, engine, const_cast<float*>(biases));
+    dnnl::convolution_forward(pd).execute(stream, args);
+    stream.wait();
+    const dnnl::memory::dims yd = pd.dst_desc().dims();
+    std::vector<float> plain(static_cast<size_t>(ir::element_count(ir::Dims(yd.begin(), yd.end()))));
+    dnnl_util::reorder_now(pd.dst_desc(), y_mem.get_data_handle(), dnnl::memory::desc(yd, f32, dnnl_util::plain_strides(ir::Dims(yd.begin(), yd.end()))),
+                           plain.data(), 1);
+    return plain;
+  };
+  bool same = false;
+  {
+    dnnl_util::ThreadScope scope(1);
+    const std::vector<float> whole = run(whole_dst, wd, w.data(), b.data());
+    const std::vector<float> part = run(slice_dst, slice_wd, w.data() + first * per_filter, b.data() + first);
+    const size_t plane = part.size() / static_cast<size_t>(ks);  // batch 1: channel planes
+    same = std::memcmp(part.data(), whole.data() + static_cast<size_t>(first) * plane, part.size() * sizeof(float)) == 0;
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  verdicts[key] = same;
+  return same;
 }
 
 // oneDNN's Winograd implementations (impl_info_str prefixes) that the kernel uses.
@@ -264,6 +341,13 @@ class ConvKernel final : public Kernel {
         }
       }
       dnnl::convolution_forward::primitive_desc pd = winograd ? *winograd : make_pd(x_conv, y_conv);
+      if (!init.slice.whole() && part.groups == 1 && std::string_view(pd.impl_info_str()).starts_with("jit_1x1")) {
+        const dnnl::memory::desc whole_y = y_as_is ? dnnl_util::md(y) : dnnl::memory::desc(dnnl_util::dims(y.dims), f32, Tag::any);
+        if (!slice_adds_like_whole(pd.src_desc(), whole_y, pd.dst_desc(), w.dims, b != nullptr, part.out_begin, strides, dil, pl, pr)) {
+          throw Error(ErrorKind::kUnsupported, what + ": cannot compute " + init.slice.describe() +
+                                                   " with the whole convolution's bits (oneDNN's jit_1x1 would add in another order)");
+        }
+      }
       // Mixed formats (e.g. a blocked src with a plain dst whose channels are not whole blocks) may
       // have only the reference implementation: then let oneDNN pick both and reorder around it.
       if (std::string(pd.impl_info_str()).starts_with("ref") && (x_as_is || y_as_is) && !init.add_residual) {
