@@ -214,13 +214,7 @@ TEST(Conv, BlockedSlicesAndThreadsGiveTheWholeKernelsBits) {
   int compared = 0, refused = 0;
   for (Shape s : {Shape{16, 64, 12}, Shape{64, 64, 56}, Shape{128, 128, 28}, Shape{256, 256, 14}, Shape{160, 320, 14},
                   Shape{448, 384, 8}, Shape{32, 32, 80}, Shape{128, 192, 28}}) {
-    ConvCase c;
-    c.x = {1, s.c, s.hw, s.hw};
-    c.m = s.k;
-    c.kernel = {3, 3};
-    c.strides = {1, 1};
-    c.dilations = {1, 1};
-    c.pads = {1, 1, 1, 1};
+    const ConvCase c = square_case({1, s.c, s.hw, s.hw}, s.k, 3, 1, 1);
     const std::vector<ir::Tensor> inputs = {random_f32(c.x, rng), random_f32({s.k, s.c, 3, 3}, rng, -0.1f, 0.1f),
                                             random_f32({s.k}, rng)};
     for (runtime::Layout in : {layout, runtime::Layout::kPlain}) {
@@ -272,13 +266,7 @@ TEST(Conv, PointwiseSlicesGiveTheWholeKernelsBitsOrRefuse) {
   };
   int compared = 0;
   for (Shape s : {Shape{256, 1024, 14}, Shape{1024, 512, 14}, Shape{96, 576, 14}, Shape{64, 256, 56}, Shape{512, 128, 28}}) {
-    ConvCase c;
-    c.x = {1, s.c, s.hw, s.hw};
-    c.m = s.k;
-    c.kernel = {1, 1};
-    c.strides = {1, 1};
-    c.dilations = {1, 1};
-    c.pads = {0, 0, 0, 0};
+    const ConvCase c = square_case({1, s.c, s.hw, s.hw}, s.k, 1, 1, 0);
     const std::vector<ir::Tensor> inputs = {random_f32(c.x, rng), random_f32({s.k, s.c, 1, 1}, rng, -0.1f, 0.1f), random_f32({s.k}, rng)};
     ir::Tensor whole;
     const std::string impl = run_blocked(c, inputs, layout, {}, 1, whole, layout);
