@@ -128,25 +128,28 @@ std::optional<Tag> padded_blocked_tag(Layout layout) {
 // channels from, among others, the output channels it computes, so a slice of it may round
 // differently from the whole convolution (resnet50's 256->1024 on 14x14 in slices of 256 channels;
 // in slices of 512 it does not). Not derivable from outside: both run once on the same random
-// operands (without post-ops, which come after the sum) and the verdict is kept per shape.
+// operands (without post-ops, which come after the sum; the whole one once for all slices of a
+// node) and the verdict is kept per shape.
 bool slice_adds_like_whole(const dnnl::memory::desc& src, const dnnl::memory::desc& whole_dst, const dnnl::memory::desc& slice_dst,
                            const ir::Dims& whole_weights, bool bias, int64_t first, const dnnl::memory::dims& strides,
                            const dnnl::memory::dims& dilations, const dnnl::memory::dims& pad_l, const dnnl::memory::dims& pad_r) {
   const auto f32 = dnnl::memory::data_type::f32;
   const dnnl::memory::dims xd = src.dims(), wd = dnnl_util::dims(whole_weights), sd = slice_dst.dims();
-  std::string key;
-  for (const auto* v : {&xd, &wd, &sd, &strides, &dilations, &pad_l, &pad_r}) {
-    for (auto d : *v) key += std::to_string(d) + ",";
-    key += ";";
+  std::string whole_key;  // the whole convolution (its output is the same for every slice)
+  for (const auto* v : {&xd, &wd, &strides, &dilations, &pad_l, &pad_r}) {
+    for (auto d : *v) whole_key += std::to_string(d) + ",";
+    whole_key += ";";
   }
-  key += std::to_string(first) + (bias ? "b" : "") + std::to_string(static_cast<int>(src.data.format_kind)) +
-         std::to_string(src.data.format_desc.blocking.inner_nblks);
+  whole_key += (bias ? "b" : "") + std::to_string(static_cast<int>(src.data.format_kind)) +
+               std::to_string(src.data.format_desc.blocking.inner_nblks);
+  const std::string key = whole_key + "/" + std::to_string(first) + "+" + std::to_string(sd[1]);
   static std::mutex mutex;
   static std::map<std::string, bool> verdicts;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (auto it = verdicts.find(key); it != verdicts.end()) return it->second;
-  }
+  // The last whole output, for the other slices of the same node (created one after another).
+  static std::string last_whole_key;
+  static std::vector<float> last_whole;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = verdicts.find(key); it != verdicts.end()) return it->second;
   const int64_t k = wd[0], ks = sd[1], per_filter = ir::element_count(whole_weights) / k;
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
@@ -182,15 +185,14 @@ bool slice_adds_like_whole(const dnnl::memory::desc& src, const dnnl::memory::de
                            plain.data(), 1);
     return plain;
   };
-  bool same = false;
-  {
-    dnnl_util::ThreadScope scope(1);
-    const std::vector<float> whole = run(whole_dst, wd, w.data(), b.data());
-    const std::vector<float> part = run(slice_dst, slice_wd, w.data() + first * per_filter, b.data() + first);
-    const size_t plane = part.size() / static_cast<size_t>(ks);  // batch 1: channel planes
-    same = std::memcmp(part.data(), whole.data() + static_cast<size_t>(first) * plane, part.size() * sizeof(float)) == 0;
+  dnnl_util::ThreadScope scope(1);
+  if (last_whole_key != whole_key) {
+    last_whole = run(whole_dst, wd, w.data(), b.data());
+    last_whole_key = whole_key;
   }
-  std::lock_guard<std::mutex> lock(mutex);
+  const std::vector<float> part = run(slice_dst, slice_wd, w.data() + first * per_filter, b.data() + first);
+  const size_t plane = part.size() / static_cast<size_t>(ks);  // batch 1: channel planes
+  const bool same = std::memcmp(part.data(), last_whole.data() + static_cast<size_t>(first) * plane, part.size() * sizeof(float)) == 0;
   verdicts[key] = same;
   return same;
 }

@@ -178,7 +178,6 @@ class GemmKernel final : public Kernel {
   }
 
  private:
-
   int threads_;
   dnnl::stream stream_;
   bool empty_ = false;
