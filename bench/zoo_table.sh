@@ -6,7 +6,8 @@
 # 1 and P intra-op threads. ramiel and ONNX Runtime alternate: ROUNDS rounds of (ramiel, ORT 1
 # thread, ORT P threads, PyTorch) per model, each figure the median over the rounds of its
 # per-process median. PyTorch (bench/peers/torch_bench.py: the zoo's module with the zoo's weights,
-# 1 and P threads in one process, the faster of eager and TorchScript-frozen) unless --no-torch.
+# 1 and P threads in one process, the faster of eager and TorchScript-frozen) where /usr/bin/python3
+# has torch, unless --no-torch.
 #
 #   bench/zoo_table.sh [--threads P] [--repeat N] [--rounds R] [--no-torch] [MODEL...]   (default P=2, N=20, R=3, every zoo model)
 set -euo pipefail
@@ -22,13 +23,17 @@ while [[ $# -gt 0 ]]; do
     --repeat) repeat=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --no-torch) torch=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     -*) echo "zoo_table.sh: unknown option $1" >&2; exit 2 ;;
     *) models+=("$1"); shift ;;
   esac
 done
 [[ ${#models[@]} -gt 0 ]] || models=(squeezenet1_0 googlenet inception_v3 resnet50 mobilenet_v2 bert)
 ramiel="$root/build/ramiel"
+if [[ $torch == 1 ]] && ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1; then
+  echo "zoo_table.sh: /usr/bin/python3 has no torch: PyTorch columns n/a" >&2
+  torch=0
+fi
 bash "$root/bench/peers/setup.sh"
 last_json() { /usr/bin/python3 -c "import sys; print(sys.stdin.read().strip().splitlines()[-1])"; }
 

@@ -16,7 +16,8 @@ if /usr/bin/python3 -c "import torch" >/dev/null 2>&1 && ! dpkg -s libopenblas0-
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "bench/peers: installing libopenblas0-openmp (PyTorch's BLAS) ..." >&2
         apt-get install -y -q libopenblas0-openmp >/dev/null 2>&1 ||
-            { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q libopenblas0-openmp >/dev/null; }
+            { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q libopenblas0-openmp >/dev/null 2>&1; } ||
+            echo "bench/peers: could not install libopenblas0-openmp: PyTorch runs on the reference BLAS" >&2
     else
         echo "bench/peers: PyTorch runs on the reference BLAS here (install libopenblas0-openmp as root)" >&2
     fi
